@@ -1,0 +1,19 @@
+"""Helpers for the seq2seq course notebooks.
+
+Each module holds one idea and says in its docstring which notebook teaches it:
+
+- ``config``    -- the fast-mode switch and the project's folders
+- ``data``      -- reading tab-separated sentence-pair files
+- ``text``      -- tokenizing, ``<START>``/``<END>``, vocabularies and feature dictionaries
+- ``vectorize`` -- the one-hot arrays the lesson trains on
+- ``models``    -- the encoder-decoder and its inference models
+- ``decoding``  -- the greedy ``decode_sequence`` loop and ``translate``
+- ``storage``   -- saving and loading a trained translator
+- ``plotting``  -- training curves and one-hot pictures
+- ``checks``    -- feedback for the notebooks' "try it" exercises
+
+Importing the package does no work and does not import TensorFlow; import the module you need,
+for example ``from seq2seq_helpers.text import tokenize``.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,60 @@
+"""Pictures: training curves and one-hot matrices.
+
+Introduced in notebooks/02_training_setup.ipynb (one-hot image) and
+notebooks/04_build_compile_fit.ipynb (training curves).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def plot_history(history: Mapping[str, Sequence[float]], title: str = "Training curves"):
+    """Plot loss and accuracy per epoch, training vs validation; returns the figure.
+
+    ``history`` is ``model.fit(...).history`` (a dict such as ``{"loss": [...], "val_loss": [...]}``).
+    """
+    if "loss" not in history:
+        raise ValueError("history has no 'loss' entry; pass model.fit(...).history.")
+    metrics = [name for name in ("loss", "accuracy") if name in history]
+    figure, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.5), squeeze=False)
+    for axis, name in zip(axes[0], metrics):
+        epochs = np.arange(1, len(history[name]) + 1)
+        axis.plot(epochs, history[name], label=f"training {name}")
+        if f"val_{name}" in history:
+            axis.plot(epochs, history[f"val_{name}"], label=f"validation {name}")
+        axis.set_xlabel("epoch")
+        axis.set_ylabel(name)
+        axis.legend()
+        axis.grid(alpha=0.3)
+    figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_one_hot(matrix: np.ndarray, row_labels: Sequence[str], column_labels: Sequence[str]):
+    """Show a (time, vocabulary) one-hot matrix as an image; returns the figure.
+
+    Pass only the columns you want to see (for example the columns of the words in the sentence):
+    a real vocabulary has thousands of columns, far too many to read.
+    """
+    if matrix.ndim != 2:
+        raise ValueError(f"matrix must be 2-D (time, vocabulary), got shape {matrix.shape}.")
+    if matrix.shape != (len(row_labels), len(column_labels)):
+        raise ValueError(
+            f"matrix shape {matrix.shape} does not match {len(row_labels)} row labels and "
+            f"{len(column_labels)} column labels."
+        )
+    figure, axis = plt.subplots(
+        figsize=(0.5 * len(column_labels) + 2, 0.4 * len(row_labels) + 1.5)
+    )
+    axis.imshow(matrix, cmap="Greys", vmin=0, vmax=1, aspect="auto")
+    axis.set_xticks(range(len(column_labels)), column_labels, rotation=60, ha="right")
+    axis.set_yticks(range(len(row_labels)), row_labels)
+    axis.set_xlabel("vocabulary column")
+    axis.set_ylabel("time step")
+    figure.tight_layout()
+    return figure

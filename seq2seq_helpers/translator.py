@@ -1,0 +1,145 @@
+"""A trained translator: the model plus its vocabularies, and saving/loading it.
+
+Introduced in notebooks/04_build_compile_fit.ipynb (saving) and
+notebooks/05_inference_and_decoding.ipynb (loading and translating).
+
+A saved translator is a folder with ``model.keras`` (the training model) and
+``vocabularies.json`` (tokens and max lengths). Saving never replaces an earlier save silently.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from seq2seq_helpers.decoding import decode_sequence
+from seq2seq_helpers.models import build_inference_models
+from seq2seq_helpers.text import TrainingSetup, features_dict, reverse_features_dict
+from seq2seq_helpers.vectorize import encode_input_sentence
+
+MODEL_FILE = "model.keras"
+VOCAB_FILE = "vocabularies.json"
+IF_EXISTS_CHOICES = ("error", "backup", "overwrite")
+
+
+@dataclass
+class Vocabularies:
+    """What inference needs besides the weights: both vocabularies and the max lengths."""
+
+    input_tokens: list[str]
+    target_tokens: list[str]
+    max_encoder_seq_length: int
+    max_decoder_seq_length: int
+    lowercase: bool = True
+
+    @classmethod
+    def from_setup(cls, setup: TrainingSetup, lowercase: bool = True) -> Vocabularies:
+        return cls(
+            list(setup.input_tokens),
+            list(setup.target_tokens),
+            setup.max_encoder_seq_length,
+            setup.max_decoder_seq_length,
+            lowercase,
+        )
+
+    @property
+    def input_features_dict(self) -> dict[str, int]:
+        return features_dict(self.input_tokens)
+
+    @property
+    def target_features_dict(self) -> dict[str, int]:
+        return features_dict(self.target_tokens)
+
+
+@dataclass
+class Translator:
+    """A trained training model with its vocabularies; builds the inference models on first use."""
+
+    model: keras.Model
+    vocabularies: Vocabularies
+    _inference: tuple[keras.Model, keras.Model] | None = field(default=None, repr=False)
+
+    @property
+    def inference_models(self) -> tuple[keras.Model, keras.Model]:
+        """``(encoder_model, decoder_model)`` sharing the trained layers."""
+        if self._inference is None:
+            self._inference = build_inference_models(self.model)
+        return self._inference
+
+    def encode(self, sentence: str) -> np.ndarray:
+        """One-hot encode a sentence, shape (1, max_encoder_seq_length, num_encoder_tokens)."""
+        v = self.vocabularies
+        return encode_input_sentence(
+            sentence, v.input_features_dict, v.max_encoder_seq_length, v.lowercase
+        )
+
+    def translate(self, sentence: str) -> str:
+        """Translate one sentence with the lesson's greedy ``decode_sequence``.
+
+        Unknown words are skipped with a warning; over-long sentences are truncated with a warning.
+        """
+        encoder_model, decoder_model = self.inference_models
+        target_features = self.vocabularies.target_features_dict
+        return decode_sequence(
+            self.encode(sentence),
+            encoder_model,
+            decoder_model,
+            target_features,
+            reverse_features_dict(target_features),
+            self.vocabularies.max_decoder_seq_length,
+        )
+
+    def save(self, folder: str | Path, if_exists: str = "error") -> Path:
+        """Save to ``folder`` (``model.keras`` + ``vocabularies.json``) and return the folder.
+
+        ``if_exists`` says what to do when the folder already holds a saved translator:
+        ``"error"`` raises FileExistsError, ``"backup"`` renames the old folder to
+        ``<folder>.backup-<timestamp>`` first (and says so), ``"overwrite"`` replaces it.
+        """
+        if if_exists not in IF_EXISTS_CHOICES:
+            raise ValueError(f"if_exists must be one of {IF_EXISTS_CHOICES}, got {if_exists!r}.")
+        folder = Path(folder)
+        if folder.exists() and any(folder.iterdir()):
+            if if_exists == "error":
+                raise FileExistsError(
+                    f"{folder} already holds a saved model. Pass if_exists='backup' to keep it "
+                    "under a new name, if_exists='overwrite' to replace it, or pick another folder."
+                )
+            if if_exists == "backup":
+                backup = folder.with_name(f"{folder.name}.backup-{time.strftime('%Y%m%d-%H%M%S')}")
+                folder.rename(backup)
+                print(f"An earlier save was in {folder}; it is kept as {backup}.")
+            else:
+                shutil.rmtree(folder)
+                print(f"Replaced the earlier save in {folder}.")
+        folder.mkdir(parents=True, exist_ok=True)
+        self.model.save(folder / MODEL_FILE)
+        (folder / VOCAB_FILE).write_text(
+            json.dumps(asdict(self.vocabularies), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Translator:
+        """Load a translator saved with ``save``; the model is loaded without its optimizer."""
+        folder = Path(folder)
+        missing = [name for name in (MODEL_FILE, VOCAB_FILE) if not (folder / name).is_file()]
+        if missing:
+            raise FileNotFoundError(
+                f"{folder} is not a saved translator: missing {', '.join(missing)}. "
+                "Run notebooks/04_build_compile_fit.ipynb to train and save one."
+            )
+        try:
+            vocabularies = Vocabularies(
+                **json.loads((folder / VOCAB_FILE).read_text(encoding="utf-8"))
+            )
+        except (json.JSONDecodeError, TypeError) as error:
+            raise ValueError(f"{folder / VOCAB_FILE} is damaged: {error}") from error
+        model = keras.models.load_model(folder / MODEL_FILE, compile=False)
+        return cls(model, vocabularies)
