@@ -1,0 +1,63 @@
+"""Static checks on the notebooks: the nbval run executes them; these catch what lax mode hides."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+EXPECTED = [
+    "01_preprocessing.ipynb",
+    "02_training_setup.ipynb",
+    "03_encoder_decoder.ipynb",
+    "04_build_compile_fit.ipynb",
+    "05_inference_and_decoding.ipynb",
+]
+
+
+def cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def code(path):
+    return ["".join(cell["source"]) for cell in cells(path) if cell["cell_type"] == "code"]
+
+
+def test_the_lesson_notebooks_exist():
+    assert set(EXPECTED) <= {path.name for path in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_hygiene(path):
+    sources = code(path)
+    joined = "\n".join(sources)
+    # Outputs are stripped in git; learners produce their own.
+    assert not any(cell.get("outputs") for cell in cells(path) if cell["cell_type"] == "code")
+    # Lax nbval passes cells tagged to raise or skip even when something is wrong: forbid them.
+    for cell in cells(path):
+        tags = cell.get("metadata", {}).get("tags", [])
+        assert "raises-exception" not in tags and "skip-execution" not in tags
+    assert "NBVAL_RAISES_EXCEPTION" not in joined and "NBVAL_SKIP" not in joined
+    # A failing shell or magic line can pass silently in lax mode.
+    assert not any(line.lstrip().startswith(("!", "%")) for line in joined.splitlines())
+    # Notebook anatomy: fast switch in setup, the notebook checks itself, and no sys.path hacks.
+    assert "is_fast_mode()" in sources[0]
+    assert joined.count("assert ") >= 3
+    assert "sys.path" not in joined
+    assert "model.layers[" not in joined
+
+
+def test_notebook_04_uses_the_lessons_exact_calls():
+    joined = "\n".join(code(NOTEBOOK_DIR / "04_build_compile_fit.ipynb"))
+    assert "Model([encoder_inputs, decoder_inputs], decoder_outputs)" in joined
+    for snippet in (
+        'optimizer="rmsprop"',
+        'loss="categorical_crossentropy"',
+        'metrics=["accuracy"]',
+        "[encoder_input_data, decoder_input_data],\n    decoder_target_data,",
+        "batch_size=10,",
+        "validation_split=0.2,",
+        "EPOCHS = 5 if FAST else 100",
+    ):
+        assert snippet in joined, snippet
