@@ -1,7 +1,7 @@
 """Feedback for the "try it" exercises.
 
-Each ``check_...`` function prints one specific sentence about the learner's answer (what is
-right, or exactly what differs and why) and returns True when the answer is right. An answer
+Each ``check_...`` function returns a ``Feedback``: true when the answer is right, and shown in a
+notebook as one specific sentence (what is right, or exactly what differs and why). An answer
 left as ``None`` is reported as "not answered yet", so a notebook still runs from top to bottom.
 """
 
@@ -14,26 +14,40 @@ import numpy as np
 from seq2seq_helpers.text import tokenize
 
 
-def _report(ok: bool, message: str) -> bool:
-    print(("Correct: " if ok else "Not yet: ") + message)
-    return ok
+class Feedback:
+    """The verdict on one answer: ``bool(feedback)`` says if it is right; its text says why."""
+
+    def __init__(self, ok: bool, message: str) -> None:
+        self.ok = ok
+        self.message = message
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        return self.message
+
+    __str__ = __repr__
 
 
-def _unanswered(answer: object, hint: str) -> bool:
-    if answer is None:
-        print(f"Not answered yet: {hint}")
-        return True
-    return False
+def _report(ok: bool, message: str) -> Feedback:
+    return Feedback(ok, ("Correct: " if ok else "Not yet: ") + message)
 
 
-def check_tokens(answer: Sequence[str] | None, sentence: str) -> bool:
+def _unanswered(hint: str) -> Feedback:
+    return Feedback(False, f"Not answered yet: {hint}")
+
+
+def check_tokens(answer: Sequence[str] | None, sentence: str) -> Feedback:
     """Check a hand-written token list for ``sentence`` (lowercased, punctuation separate)."""
-    if _unanswered(answer, "replace None with a list of tokens, e.g. ['hola', '.']."):
-        return False
+    if answer is None:
+        return _unanswered("replace None with a list of tokens, e.g. ['hola', '.'].")
     expected = tokenize(sentence)
     answer = list(answer)
     if answer == expected:
         return _report(True, f"{sentence!r} has the {len(expected)} tokens {expected}.")
+    if [token.lower() for token in answer] == expected:
+        return _report(False, f"tokens are lowercased: expected {expected}.")
     missing = [token for token in expected if token not in answer]
     extra = [token for token in answer if token not in expected]
     if missing:
@@ -42,17 +56,15 @@ def check_tokens(answer: Sequence[str] | None, sentence: str) -> bool:
             hint += " (every punctuation mark, including ¿ and ¡, is a token of its own)"
     elif extra:
         hint = f"{extra} should not be there"
-        if any(token != token.lower() for token in extra):
-            hint += " (tokens are lowercased)"
     else:
         hint = f"the tokens are right but the order is not: expected {expected}"
     return _report(False, hint + ".")
 
 
-def check_shape(answer: tuple[int, ...] | None, array: np.ndarray, name: str) -> bool:
+def check_shape(answer: tuple[int, ...] | None, array: np.ndarray, name: str) -> Feedback:
     """Check a predicted array shape, naming the axis that differs."""
-    if _unanswered(answer, f"replace None with the shape you expect for {name}, as a tuple."):
-        return False
+    if answer is None:
+        return _unanswered(f"replace None with the shape you expect for {name}, as a tuple.")
     axes = ("sentences", "time steps", "vocabulary size")
     answer = tuple(answer)
     if answer == array.shape:
@@ -70,10 +82,10 @@ def check_teacher_forcing(
     decoder_input_data: np.ndarray,
     decoder_target_data: np.ndarray | None,
     reverse_target_features_dict: Mapping[int, str],
-) -> bool:
+) -> Feedback:
     """Check that ``decoder_target_data`` is ``decoder_input_data`` shifted one step earlier."""
-    if _unanswered(decoder_target_data, "build decoder_target_data, then run this check."):
-        return False
+    if decoder_target_data is None:
+        return _unanswered("build decoder_target_data, then run this check.")
     if decoder_target_data.shape != decoder_input_data.shape:
         return _report(
             False,
@@ -103,10 +115,10 @@ def lstm_parameter_count(input_dim: int, units: int) -> int:
     return 4 * (units * (input_dim + units) + units)
 
 
-def check_lstm_parameter_count(answer: int | None, input_dim: int, units: int) -> bool:
+def check_lstm_parameter_count(answer: int | None, input_dim: int, units: int) -> Feedback:
     """Check a predicted number of LSTM parameters."""
-    if _unanswered(answer, "replace None with your predicted number of parameters."):
-        return False
+    if answer is None:
+        return _unanswered("replace None with your predicted number of parameters.")
     expected = lstm_parameter_count(input_dim, units)
     if answer == expected:
         return _report(True, f"4 gates x ({units} x ({input_dim} + {units}) + {units}) = {expected}.")
@@ -117,10 +129,10 @@ def check_lstm_parameter_count(answer: int | None, input_dim: int, units: int) -
     return _report(False, f"expected 4 x (units x (input_dim + units) + units) = {expected}.")
 
 
-def check_best_epoch(answer: int | None, history: Mapping[str, Sequence[float]]) -> bool:
+def check_best_epoch(answer: int | None, history: Mapping[str, Sequence[float]]) -> Feedback:
     """Check the learner's reading of the epoch (1-based) with the lowest validation loss."""
-    if _unanswered(answer, "replace None with the epoch number where val_loss is lowest."):
-        return False
+    if answer is None:
+        return _unanswered("replace None with the epoch number where val_loss is lowest.")
     if "val_loss" not in history:
         raise ValueError("history has no 'val_loss'; train with validation_split or validation_data.")
     best = int(np.argmin(history["val_loss"])) + 1
@@ -133,10 +145,10 @@ def check_best_epoch(answer: int | None, history: Mapping[str, Sequence[float]])
 
 def check_unknown_words(
     answer: Sequence[str] | None, sentence: str, input_features_dict: Mapping[str, int]
-) -> bool:
+) -> Feedback:
     """Check which words of ``sentence`` the model has never seen (and will skip)."""
-    if _unanswered(answer, "replace None with a list of the words you expect to be skipped."):
-        return False
+    if answer is None:
+        return _unanswered("replace None with a list of the words you expect to be skipped.")
     expected = [token for token in tokenize(sentence) if token not in input_features_dict]
     if sorted(answer) == sorted(expected):
         return _report(True, f"the unknown words are {expected}.")

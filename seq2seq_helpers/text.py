@@ -29,6 +29,17 @@ def tokenize(sentence: str, lowercase: bool = True) -> list[str]:
     return TOKEN_PATTERN.findall(sentence.lower() if lowercase else sentence)
 
 
+def detokenize(tokens: Sequence[str] | str) -> str:
+    """Join tokens into readable text: no space before . , ! ? : ; or after ¿ ¡.
+
+    >>> detokenize(["¿", "dónde", "está", "?"])
+    '¿dónde está?'
+    """
+    text = tokens if isinstance(tokens, str) else " ".join(tokens)
+    text = re.sub(r" ([.,!?:;])", r"\1", text)
+    return re.sub(r"([¿¡]) ", r"\1", text)
+
+
 def wrap_target(tokens: Sequence[str]) -> list[str]:
     """Put ``<START>`` before and ``<END>`` after a target token list."""
     return [START_TOKEN, *tokens, END_TOKEN]

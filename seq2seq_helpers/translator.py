@@ -79,10 +79,18 @@ class Translator:
             sentence, v.input_features_dict, v.max_encoder_seq_length, v.lowercase
         )
 
-    def translate(self, sentence: str) -> str:
-        """Translate one sentence with the lesson's greedy ``decode_sequence``.
+    def translate(
+        self,
+        sentence: str,
+        *,
+        temperature: float = 0.0,
+        repetition_penalty: float = 1.0,
+        seed: int | None = None,
+    ) -> str:
+        """Translate one sentence with ``decode_sequence`` (greedy unless ``temperature`` > 0).
 
         Unknown words are skipped with a warning; over-long sentences are truncated with a warning.
+        Returns space-separated tokens, e.g. ``"¿ dónde está ?"``.
         """
         encoder_model, decoder_model = self.inference_models
         target_features = self.vocabularies.target_features_dict
@@ -93,6 +101,9 @@ class Translator:
             target_features,
             reverse_features_dict(target_features),
             self.vocabularies.max_decoder_seq_length,
+            temperature=temperature,
+            repetition_penalty=repetition_penalty,
+            seed=seed,
         )
 
     def save(self, folder: str | Path, if_exists: str = "error") -> Path:

@@ -13,6 +13,7 @@ EXPECTED = [
     "03_encoder_decoder.ipynb",
     "04_build_compile_fit.ipynb",
     "05_inference_and_decoding.ipynb",
+    "06_generative_chatbot.ipynb",
 ]
 
 

@@ -1,0 +1,139 @@
+"""A generative chatbot: the lesson's encoder-decoder answering messages.
+
+Introduced in notebooks/06_generative_chatbot.ipynb.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+from seq2seq_helpers.conversations import clean_text
+from seq2seq_helpers.text import detokenize
+from seq2seq_helpers.translator import Translator
+
+EMPTY_INPUT_REPLY = "Say something and I'll answer."
+PUNCTUATION_ONLY_REPLY = "I only see punctuation. Could you use a few words?"
+NO_KNOWN_WORDS_REPLY = "Sorry, I don't know any of those words yet."
+GOODBYE_WORDS = ("quit", "bye", "exit")
+
+
+class ChatBot:
+    """Replies to messages with a trained message->reply ``Translator``.
+
+    ``respond`` never raises on user text: empty or punctuation-only input and input with no
+    known word get a fixed, friendly reply; unknown words are skipped and over-long input is
+    truncated, and what was done is kept in ``last_notes`` instead of interrupting the chat.
+    """
+
+    def __init__(
+        self,
+        translator: Translator,
+        *,
+        temperature: float = 0.0,
+        repetition_penalty: float = 1.0,
+        seed: int | None = 0,
+    ) -> None:
+        self.translator = translator
+        self.temperature = temperature
+        self.repetition_penalty = repetition_penalty
+        self.seed = seed
+        self.last_notes: list[str] = []
+
+    def respond(self, text: str, **decoding_options) -> str:
+        """Reply to ``text``; ``decoding_options`` override temperature, repetition_penalty, seed."""
+        self.last_notes = []
+        if not isinstance(text, str):
+            raise ValueError(f"respond expects a string, got {type(text).__name__}.")
+        cleaned = clean_text(text)
+        if not cleaned:
+            return EMPTY_INPUT_REPLY
+        if not any(character.isalnum() for character in cleaned):
+            return PUNCTUATION_ONLY_REPLY
+        options = {
+            "temperature": self.temperature,
+            "repetition_penalty": self.repetition_penalty,
+            "seed": self.seed,
+            **decoding_options,
+        }
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                reply = self.translator.translate(cleaned, **options)
+            except ValueError:
+                reply = None
+        self.last_notes = [str(warning.message) for warning in caught]
+        return NO_KNOWN_WORDS_REPLY if reply is None else detokenize(reply)
+
+    def save(self, folder: str | Path, overwrite: bool = False) -> Path:
+        """Save the bot's model and vocabularies; refuses to replace a saved bot unless asked."""
+        return self.translator.save(folder, if_exists="overwrite" if overwrite else "error")
+
+    @classmethod
+    def load(cls, folder: str | Path, **settings) -> ChatBot:
+        """Load a bot saved with ``save`` (``settings`` as for the constructor)."""
+        return cls(Translator.load(folder), **settings)
+
+
+def chat_mode() -> str:
+    """How the notebook's chat should run: ``"scripted"``, ``"widget"`` or ``"input"``.
+
+    Scripted when nobody can type: under CI (``CI`` set) or in fast mode (the test suite), or in a
+    kernel whose front end does not accept input. Otherwise a widget when ipywidgets is
+    installed, else a plain ``input()`` loop.
+    """
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"} or os.environ.get("SEQ2SEQ_FAST") == "1":
+        return "scripted"
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+    except ImportError:
+        kernel = None
+    if kernel is not None and not getattr(kernel, "_allow_stdin", True):
+        return "scripted"
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return "input"
+    return "widget"
+
+
+def chat_loop(
+    bot: ChatBot,
+    read: Callable[[str], str] = input,
+    write: Callable[[str], None] = print,
+    max_turns: int = 100,
+) -> int:
+    """A plain text chat: reads lines until quit/bye/exit (or ``max_turns``); returns turns taken."""
+    write("Chat with the bot. Type 'quit' or 'bye' to stop.")
+    for turn in range(max_turns):
+        try:
+            message = read("you: ")
+        except EOFError:
+            write("(input closed)")
+            return turn
+        if message.strip().lower().strip("!. ") in GOODBYE_WORDS:
+            write("bot: bye!")
+            return turn
+        write(f"bot: {bot.respond(message)}")
+    return max_turns
+
+
+def chat_widget(bot: ChatBot):
+    """A JupyterLab chat box: a text field, and a log of the conversation above it."""
+    import ipywidgets as widgets
+
+    log = widgets.Output(layout={"border": "1px solid #ccc", "height": "220px", "overflow": "auto"})
+    box = widgets.Text(placeholder="Type a message and press Enter", layout={"width": "60%"})
+
+    def on_submit(sender) -> None:
+        message, sender.value = sender.value, ""
+        with log:
+            print(f"you: {message}")
+            print(f"bot: {bot.respond(message)}")
+
+    box.on_submit(on_submit)
+    return widgets.VBox([log, box])

@@ -1,0 +1,108 @@
+import keras
+import numpy as np
+import pytest
+
+from seq2seq_helpers import chatbot as chat
+from seq2seq_helpers.chatbot import ChatBot, chat_loop, chat_mode
+from seq2seq_helpers.decoding import choose_next_token
+from seq2seq_helpers.training import train_translator
+
+PAIRS = [
+    ("hi !", "hello , how are you ?"),
+    ("how are you ?", "i'm good , thanks ."),
+    ("what do you do for fun ?", "i play soccer ."),
+    ("bye", "see you later !"),
+]
+
+
+@pytest.fixture(scope="module")
+def bot():
+    keras.utils.set_random_seed(0)
+    translator, _ = train_translator(
+        PAIRS,
+        latent_dim=32,
+        epochs=150,
+        batch_size=4,
+        validation_split=0,
+        optimizer=keras.optimizers.Adam(0.02),
+        verbose=0,
+    )
+    return ChatBot(translator)
+
+
+def test_respond_reproduces_trained_replies_as_readable_text(bot):
+    assert bot.respond("How are you?") == "i'm good, thanks."
+    assert bot.respond("Hi!") == "hello, how are you?"
+    assert len({bot.respond(message) for message, _ in PAIRS}) == len(PAIRS)
+
+
+def test_unknown_words_are_skipped_and_noted(bot):
+    assert bot.respond("how are you, zebra?") == "i'm good, thanks."
+    assert any("zebra" in note for note in bot.last_notes)
+    assert bot.respond("zebra giraffe") == chat.NO_KNOWN_WORDS_REPLY
+
+
+def test_empty_and_punctuation_only_input(bot):
+    assert bot.respond("") == chat.EMPTY_INPUT_REPLY
+    assert bot.respond("   \n") == chat.EMPTY_INPUT_REPLY
+    assert bot.respond("?!...") == chat.PUNCTUATION_ONLY_REPLY
+    with pytest.raises(ValueError, match="string"):
+        bot.respond(None)
+
+
+def test_over_long_input_is_truncated_not_an_error(bot):
+    reply = bot.respond("how are you ? " * 20)
+    assert isinstance(reply, str) and reply
+    assert any("keeping the first" in note for note in bot.last_notes)
+
+
+def test_sampling_is_seeded(bot):
+    first = [bot.respond("hi", temperature=1.5, seed=s) for s in range(5)]
+    again = [bot.respond("hi", temperature=1.5, seed=s) for s in range(5)]
+    assert first == again
+
+
+def test_save_load_round_trip_and_refusal(bot, tmp_path):
+    folder = bot.save(tmp_path / "bot")
+    loaded = ChatBot.load(folder)
+    for message, _ in PAIRS:
+        assert loaded.respond(message) == bot.respond(message)
+    with pytest.raises(FileExistsError):
+        bot.save(folder)
+    bot.save(folder, overwrite=True)
+
+
+def test_choose_next_token():
+    probabilities = np.array([0.1, 0.6, 0.3])
+    assert choose_next_token(probabilities, []) == 1
+    assert choose_next_token(probabilities, [1], repetition_penalty=3.0) == 2
+    rng = np.random.default_rng(0)
+    draws = {choose_next_token(probabilities, [], temperature=1.0, rng=rng) for _ in range(200)}
+    assert draws == {0, 1, 2}
+    cold = {choose_next_token(probabilities, [], temperature=0.05, rng=rng) for _ in range(50)}
+    assert cold == {1}
+    with pytest.raises(ValueError, match="temperature"):
+        choose_next_token(probabilities, [], temperature=-1)
+    with pytest.raises(ValueError, match="repetition_penalty"):
+        choose_next_token(probabilities, [], repetition_penalty=0.5)
+
+
+def test_chat_loop_ends_on_bye_and_on_closed_input(bot):
+    script = iter(["how are you?", "", "Bye!"])
+    lines = []
+    turns = chat_loop(bot, read=lambda prompt: next(script), write=lines.append)
+    assert turns == 2
+    assert lines[1] == "bot: i'm good, thanks." and lines[-1] == "bot: bye!"
+
+    def closed(prompt):
+        raise EOFError
+
+    assert chat_loop(bot, read=closed, write=lines.append) == 0
+
+
+def test_chat_mode_is_scripted_under_ci(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    assert chat_mode() == "scripted"
+    monkeypatch.delenv("CI")
+    monkeypatch.setenv("SEQ2SEQ_FAST", "0")
+    assert chat_mode() in {"widget", "input"}
