@@ -4,6 +4,8 @@
     python3 course.py lab     # create .venv, install everything, open the course in JupyterLab
     python3 course.py run     # same install, then execute every notebook headlessly (full mode)
     python3 course.py test    # same install, then unit tests + every notebook via nbval (fast mode)
+                              #   + a real-browser smoke test of JupyterLab
+    python3 course.py export  # execute the notebooks, write offline HTML copies and reveal.js slides
 
 Only the Python standard library is used here, so it runs on a machine that has nothing but
 Python 3.10+ and pip. The virtual environment lives in .venv/ and is reused; it is reinstalled
@@ -69,14 +71,15 @@ def notebook_paths() -> list[Path]:
 
 
 def command_lab(python: Path, _args: argparse.Namespace) -> int:
-    return run([python, "-m", "jupyter", "lab", "--notebook-dir", NOTEBOOKS])
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    return run([python, "-m", "jupyter", "lab", "--notebook-dir", NOTEBOOKS, *as_root])
 
 
 def command_run(python: Path, args: argparse.Namespace) -> int:
     """Execute every notebook into build/executed/ (the sources are never modified)."""
     env = dict(os.environ, SEQ2SEQ_FAST="1" if args.fast else "0")
     out_dir = BUILD / "executed"
-    for notebook in notebook_paths():
+    for notebook in args.notebooks or notebook_paths():
         code = run(
             [
                 python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
@@ -92,7 +95,75 @@ def command_run(python: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def reveal_js_folder(python: Path) -> Path:
+    """reveal.js as shipped inside the sphinx-revealjs wheel (no download needed)."""
+    found = subprocess.run(
+        [python, "-c", "import sphinx_revealjs, pathlib; "
+         "print(pathlib.Path(sphinx_revealjs.__file__).parent / '_static' / 'revealjs')"],
+        capture_output=True, text=True, check=True,
+    )
+    return Path(found.stdout.strip())
+
+
+def command_export(python: Path, args: argparse.Namespace) -> int:
+    """Executed notebooks -> build/html/*.html and build/slides/*.slides.html, all offline."""
+    import shutil
+
+    sources = [Path(n).resolve() for n in args.notebooks] or notebook_paths()
+    if args.no_execute:
+        executed = sources
+    else:
+        code = command_run(python, argparse.Namespace(
+            fast=args.fast, timeout=args.timeout, notebooks=sources))
+        if code != 0:
+            return code
+        executed = [BUILD / "executed" / notebook.name for notebook in sources]
+    templates = ["--TemplateExporter.extra_template_basedirs", ROOT / "export_templates"]
+    slides_dir = BUILD / "slides"
+    reveal_target = slides_dir / "reveal.js"
+    if not reveal_target.exists():
+        reveal_source = reveal_js_folder(python)
+        slides_dir.mkdir(parents=True, exist_ok=True)
+        for part in ("dist", "plugin"):
+            shutil.copytree(reveal_source / part, reveal_target / part)
+    for notebook in executed:
+        for command in (
+            ["--to", "html", "--template", "offline_html", "--output-dir", BUILD / "html"],
+            ["--to", "slides", "--template", "offline_reveal", "--output-dir", slides_dir,
+             "--SlidesExporter.reveal_url_prefix=reveal.js", "--SlidesExporter.reveal_theme=white"],
+        ):
+            if run([python, "-m", "jupyter", "nbconvert", *templates, *command, notebook]) != 0:
+                return 1
+    print(f"HTML copies: {BUILD / 'html'}   slides: {slides_dir} (open *.slides.html in a browser)")
+    return 0
+
+
+def ensure_chromium() -> str | None:
+    """Path of a Chromium for the browser smoke test; installs Debian's package when we can."""
+    import shutil
+
+    found = os.environ.get("SEQ2SEQ_CHROMIUM") or shutil.which("chromium")
+    if found:
+        return found
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing Debian's chromium for the browser smoke test ...", flush=True)
+        apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        if (subprocess.call(["apt-get", "update", "-qq"], env=apt_env) == 0
+                and subprocess.call(["apt-get", "install", "-y", "-qq", "chromium"],
+                                    env=apt_env) == 0):
+            return shutil.which("chromium")
+    return None
+
+
 def command_test(python: Path, args: argparse.Namespace) -> int:
+    selection = []
+    if args.skip_browser:
+        print("NOTE: --skip-browser: the real-browser smoke test will NOT run.", flush=True)
+        selection = ["--deselect", "tests/test_browser_smoke.py"]
+    elif not ensure_chromium():
+        print("The browser smoke test needs Chromium: install it (Debian/Ubuntu: apt-get install "
+              "chromium) or set SEQ2SEQ_CHROMIUM, or run with --skip-browser.", file=sys.stderr)
+        return 1
     env = dict(
         os.environ,
         SEQ2SEQ_FAST="1",
@@ -104,7 +175,7 @@ def command_test(python: Path, args: argparse.Namespace) -> int:
             python, "-m", "pytest", "tests", "notebooks",
             "--nbval-lax", "--nbval-current-env",
             f"--nbval-cell-timeout={NOTEBOOK_CELL_TIMEOUT}",
-            "--durations=10", *args.pytest_args,
+            "--durations=10", *selection, *args.pytest_args,
         ],
         env=env,
     )
@@ -121,11 +192,22 @@ def main() -> int:
     run_parser = commands.add_parser("run", help="install, then execute all notebooks headlessly")
     run_parser.add_argument("--fast", action="store_true", help="fast mode instead of full mode")
     run_parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    run_parser.add_argument("notebooks", nargs="*", help="only these notebooks (default: all)")
+    export_parser = commands.add_parser(
+        "export", help="install, execute, then write offline HTML copies and reveal.js slides")
+    export_parser.add_argument("--fast", action="store_true", help="execute in fast mode")
+    export_parser.add_argument("--no-execute", action="store_true",
+                               help="convert the notebooks as they are, without running them")
+    export_parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    export_parser.add_argument("notebooks", nargs="*", help="only these notebooks (default: all)")
     test_parser = commands.add_parser("test", help="install, then run every test")
+    test_parser.add_argument("--skip-browser", action="store_true",
+                             help="leave out the real-browser smoke test (says so loudly)")
     test_parser.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
     args = parser.parse_args()
     python = ensure_environment()
-    handler = {"lab": command_lab, "run": command_run, "test": command_test}[args.command]
+    handler = {"lab": command_lab, "run": command_run, "export": command_export,
+               "test": command_test}[args.command]
     return handler(python, args)
 
 

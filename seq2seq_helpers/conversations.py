@@ -71,6 +71,7 @@ def extract_pairs(
     conversations: Iterable[Conversation],
     *,
     max_words: int = 10,
+    first_turns: int | None = None,
     num_pairs: int | None = None,
     seed: int = 0,
 ) -> tuple[list[tuple[str, str]], PairReport]:
@@ -79,6 +80,8 @@ def extract_pairs(
     Args:
         conversations: conversations in the layout described in the module docstring.
         max_words: keep a pair only when both sides have 1..max_words tokens after cleaning.
+        first_turns: use only the first ``first_turns`` turns of each conversation (the openings,
+            where greetings and getting-to-know-you questions are); None uses every turn.
         num_pairs: how many pairs to keep, a seeded random sample; None keeps all.
         seed: the random seed for the sample.
 
@@ -87,12 +90,14 @@ def extract_pairs(
     """
     if not isinstance(max_words, int) or max_words < 1:
         raise ValueError(f"max_words must be a positive integer, got {max_words!r}.")
-    if num_pairs is not None and (not isinstance(num_pairs, int) or num_pairs < 1):
-        raise ValueError(f"num_pairs must be a positive integer or None, got {num_pairs!r}.")
+    for name, value in (("num_pairs", num_pairs), ("first_turns", first_turns)):
+        if value is not None and (not isinstance(value, int) or value < 2 - (name == "num_pairs")):
+            raise ValueError(f"{name} must be None or an integer >= {2 - (name == 'num_pairs')}, "
+                             f"got {value!r}.")
     report = PairReport()
     raw = []
     for conversation in conversations:
-        turns = conversation_turns(conversation)
+        turns = conversation_turns(conversation)[:first_turns]
         raw.extend((first[1], second[1]) for first, second in zip(turns, turns[1:]))
     report.counts["consecutive turns, new sender"] = len(raw)
 

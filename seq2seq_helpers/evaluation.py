@@ -38,3 +38,26 @@ def exact_match_rate(outputs: Sequence[str], references: Sequence[str]) -> float
     if not outputs:
         raise ValueError("exact_match_rate needs at least one output.")
     return sum(tokenize(o) == tokenize(r) for o, r in zip(outputs, references)) / len(outputs)
+
+
+def translation_scores(outputs: Sequence[str], references: Sequence[str]) -> dict[str, float]:
+    """Corpus BLEU and chrF (sacrebleu, case-insensitive) and exact match, on 0-100 scales.
+
+    ``outputs`` may be space-separated tokens ("¿ dónde está ?") or plain text; both sides are
+    lowercased and joined back into text first, so only the words count, not the spacing.
+    """
+    import sacrebleu
+
+    from seq2seq_helpers.text import detokenize
+
+    if len(outputs) != len(references):
+        raise ValueError(f"{len(outputs)} outputs but {len(references)} references.")
+    if not outputs:
+        raise ValueError("translation_scores needs at least one output.")
+    hypotheses = [detokenize(tokenize(text)) for text in outputs]
+    targets = [detokenize(tokenize(text)) for text in references]
+    return {
+        "bleu": sacrebleu.corpus_bleu(hypotheses, [targets]).score,
+        "chrf": sacrebleu.corpus_chrf(hypotheses, [targets]).score,
+        "exact_match": 100 * exact_match_rate(outputs, references),
+    }

@@ -72,3 +72,62 @@ def test_check_unknown_words():
     known = checks.check_unknown_words(["like", "pizza"], "I like pizza.", features)
     assert not known and "['like'] are in the training vocabulary" in str(known)
     assert not checks.check_unknown_words([], "I like pizza.", features)
+
+
+def test_check_vocabulary_size():
+    sentences = ["Tom is here.", "Where is tom?"]
+    assert checks.check_vocabulary_size(7, sentences, lowercase=False)  # Tom tom Where where ...
+    assert checks.check_vocabulary_size(6, sentences, lowercase=True)
+    lowered = checks.check_vocabulary_size(6, sentences, lowercase=False)
+    assert not lowered and "lowercase=True" in str(lowered)
+    far = checks.check_vocabulary_size(2, sentences, lowercase=False)
+    assert not far and "'Tom' and 'tom'" in str(far)
+
+
+def test_check_reply_pairs():
+    conversation = [
+        [{"sender": "a", "text": "hi"}, {"sender": "a", "text": "you there?"}],
+        [{"sender": "b", "text": "yes"}],
+        [{"sender": "a", "text": "cool"}],
+    ]
+    assert checks.check_reply_pairs([("hi you there?", "yes"), ("yes", "cool")], conversation)
+    split = checks.check_reply_pairs(
+        [("hi", "you there?"), ("you there?", "yes"), ("yes", "cool")], conversation
+    )
+    assert not split and "same sender" in str(split)
+    missing = checks.check_reply_pairs([("hi you there?", "yes")], conversation)
+    assert not missing and "also the message of the next pair" in str(missing)
+    wrong = checks.check_reply_pairs([("hi you there?", "yes"), ("yes", "cool!")], conversation)
+    assert not wrong and "pair 1" in str(wrong)
+
+
+def test_check_one_hot_megabytes():
+    assert checks.check_one_hot_megabytes(4.0, pairs=1000, time_steps=10, vocabulary=100)
+    assert checks.check_one_hot_megabytes(12.0, 1000, 10, 100, arrays=3)
+    one_byte = checks.check_one_hot_megabytes(1.0, 1000, 10, 100)
+    assert not one_byte and "4 bytes" in str(one_byte)
+    unit = checks.check_one_hot_megabytes(4e-6, 1000, 10, 100)
+    assert not unit and "megabytes" in str(unit)
+    assert not checks.check_one_hot_megabytes(9.0, 1000, 10, 100)
+
+
+def test_every_choice_question_has_one_right_option_and_explains_every_option():
+    import pytest
+
+    from seq2seq_helpers.checks.choices import question
+
+    for question_id, (text, options) in checks.QUESTIONS.items():
+        assert sum(right for _, right, _ in options.values()) == 1, question_id
+        assert all(statement and explanation for statement, _, explanation in options.values())
+        assert text in question(question_id)
+        right = next(key for key, (_, ok, _) in options.items() if ok)
+        assert checks.check_choice(question_id, right)
+        assert checks.check_choice(question_id, f"({right.upper()})")  # forgiving about format
+        for key, (_, ok, explanation) in options.items():
+            if not ok:
+                feedback = checks.check_choice(question_id, key)
+                assert not feedback and explanation in str(feedback)
+    assert "not an option" in str(checks.check_choice("no_mask", "z"))
+    assert "Not answered yet" in str(checks.check_choice("no_mask", None))
+    with pytest.raises(ValueError, match="Unknown question"):
+        checks.check_choice("nope", "a")

@@ -65,3 +65,11 @@ def test_bad_arguments(kwargs):
 def test_malformed_message():
     with pytest.raises(ValueError, match="'sender' and 'text'"):
         conversation_turns([[{"text": "no sender"}]])
+
+
+def test_first_turns_keeps_the_openings_only():
+    pairs, report = extract_pairs(CONVERSATIONS, max_words=20, first_turns=2)
+    assert pairs == [("hello how are you ?", "i'm good ! you ? sorry , typo")]
+    assert report.counts["consecutive turns, new sender"] == 2
+    with pytest.raises(ValueError, match="first_turns"):
+        extract_pairs(CONVERSATIONS, first_turns=1)

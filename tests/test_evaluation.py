@@ -34,3 +34,19 @@ def test_exact_match_rate():
         exact_match_rate(["a"], [])
     with pytest.raises(ValueError):
         exact_match_rate([], [])
+
+
+def test_translation_scores_on_known_examples():
+    from seq2seq_helpers.evaluation import translation_scores
+
+    perfect = translation_scores(["¿ dónde está la estación ?"], ["¿Dónde está la estación?"])
+    assert perfect == {"bleu": pytest.approx(100), "chrf": pytest.approx(100), "exact_match": 100}
+    half = translation_scores(
+        ["es hora de dormir .", "el gato negro"], ["Es hora de dormir.", "La casa es grande."]
+    )
+    assert half["exact_match"] == 50
+    assert 0 < half["bleu"] < 100 and 0 < half["chrf"] < 100
+    nothing = translation_scores(["xyz"], ["Hola amigo."])
+    assert nothing["bleu"] == pytest.approx(0) and nothing["exact_match"] == 0
+    with pytest.raises(ValueError):
+        translation_scores([], [])

@@ -14,6 +14,7 @@ EXPECTED = [
     "04_build_compile_fit.ipynb",
     "05_inference_and_decoding.ipynb",
     "06_generative_chatbot.ipynb",
+    "07_scaling_up.ipynb",
 ]
 
 
@@ -62,3 +63,23 @@ def test_notebook_04_uses_the_lessons_exact_calls():
         "EPOCHS = 5 if FAST else 100",
     ):
         assert snippet in joined, snippet
+
+
+SOLUTIONS_DIR = NOTEBOOK_DIR / "solutions"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_has_checked_exercises_and_tested_solutions(path):
+    import re
+
+    joined = "\n".join(code(path))
+    calls = re.findall(r"^(check_\w+)\(", joined, flags=re.M)
+    assert 2 <= len(calls) <= 4, f"{path.name} has {len(calls)} checked exercises"
+    solution = SOLUTIONS_DIR / path.name.replace(".ipynb", "_solutions.ipynb")
+    assert solution.is_file(), f"no solutions notebook for {path.name}"
+    solution_code = "\n".join(code(solution))
+    for name in set(calls):
+        assert name in solution_code, f"{solution.name} never uses {name}"
+    # Every solution is asserted to pass its check, and shows at least one wrong answer failing.
+    assert solution_code.count("assert feedback") >= len(calls)
+    assert "assert not " in solution_code

@@ -1,9 +1,4 @@
-"""Feedback for the "try it" exercises.
-
-Each ``check_...`` function returns a ``Feedback``: true when the answer is right, and shown in a
-notebook as one specific sentence (what is right, or exactly what differs and why). An answer
-left as ``None`` is reported as "not answered yet", so a notebook still runs from top to bottom.
-"""
+"""Checks for exercises whose answer is a value: tokens, shapes, arrays, counts, epochs, words."""
 
 from __future__ import annotations
 
@@ -11,31 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from seq2seq_helpers.checks.feedback import Feedback, report as _report, unanswered as _unanswered
 from seq2seq_helpers.text import tokenize
-
-
-class Feedback:
-    """The verdict on one answer: ``bool(feedback)`` says if it is right; its text says why."""
-
-    def __init__(self, ok: bool, message: str) -> None:
-        self.ok = ok
-        self.message = message
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-    def __repr__(self) -> str:
-        return self.message
-
-    __str__ = __repr__
-
-
-def _report(ok: bool, message: str) -> Feedback:
-    return Feedback(ok, ("Correct: " if ok else "Not yet: ") + message)
-
-
-def _unanswered(hint: str) -> Feedback:
-    return Feedback(False, f"Not answered yet: {hint}")
 
 
 def check_tokens(answer: Sequence[str] | None, sentence: str) -> Feedback:
@@ -156,3 +128,60 @@ def check_unknown_words(
     if known:
         return _report(False, f"{known} are in the training vocabulary, so they are not skipped.")
     return _report(False, f"some unknown words are missing from your list ({len(expected)} in all).")
+
+
+def check_vocabulary_size(
+    answer: int | None, sentences: Sequence[str], lowercase: bool = False
+) -> Feedback:
+    """Check a predicted vocabulary size for ``sentences`` tokenized with ``lowercase``."""
+    if answer is None:
+        return _unanswered("replace None with the number of distinct tokens you expect.")
+    expected = len({token for sentence in sentences for token in tokenize(sentence, lowercase)})
+    other = len({token for sentence in sentences for token in tokenize(sentence, not lowercase)})
+    if answer == expected:
+        return _report(True, f"{expected} distinct tokens ({other} with lowercase={not lowercase}).")
+    if answer == other:
+        return _report(False, f"{other} is the size with lowercase={not lowercase}; this asks for "
+                              f"lowercase={lowercase}.")
+    direction = "more" if expected > other else "fewer"
+    return _report(False, f"keeping capitals gives {direction} tokens than lowercasing ({other}): "
+                          "'Tom' and 'tom' become two different tokens.")
+
+
+def check_reply_pairs(answer: Sequence[tuple[str, str]] | None, conversation) -> Feedback:
+    """Check hand-written (message, reply) pairs for a small conversation (raw text, uncleaned)."""
+    from seq2seq_helpers.conversations import conversation_turns
+
+    if answer is None:
+        return _unanswered("replace None with a list of (message, reply) tuples.")
+    turns = conversation_turns(conversation)
+    expected = [(first[1], second[1]) for first, second in zip(turns, turns[1:])]
+    answer = [tuple(pair) for pair in answer]
+    if answer == expected:
+        return _report(True, f"{len(expected)} pairs, one per change of sender.")
+    if len(answer) > len(expected):
+        return _report(False, "two messages in a row by the same sender are one turn: join them "
+                              "with a space instead of making a pair of them.")
+    if len(answer) < len(expected):
+        return _report(False, f"there are {len(expected)} changes of sender, so {len(expected)} "
+                              "pairs: each reply is also the message of the next pair.")
+    first_wrong = next(i for i, (a, b) in enumerate(zip(answer, expected)) if a != b)
+    return _report(False, f"pair {first_wrong} should be {expected[first_wrong]}.")
+
+
+def check_one_hot_megabytes(
+    answer: float | None, pairs: int, time_steps: int, vocabulary: int, arrays: int = 1
+) -> Feedback:
+    """Check a computed one-hot memory size in MB (float32, 1 MB = 1,000,000 bytes)."""
+    if answer is None:
+        return _unanswered("replace None with the number of megabytes.")
+    expected = 4 * pairs * time_steps * vocabulary * arrays / 1e6
+    if abs(answer - expected) <= 0.01 * expected:
+        return _report(True, f"{pairs} x {time_steps} x {vocabulary} x 4 bytes "
+                             f"{'x ' + str(arrays) + ' ' if arrays > 1 else ''}= {expected:,.1f} MB.")
+    if abs(answer - expected / 4) <= 0.01 * expected:
+        return _report(False, "each float32 number takes 4 bytes, not 1.")
+    if abs(answer * 1e6 - expected) <= 0.01 * expected:
+        return _report(False, "that looks like bytes or the wrong unit: give megabytes.")
+    return _report(False, f"multiply pairs x time steps x vocabulary x 4 bytes, divide by 1e6 "
+                          f"(you gave {answer:,.1f}).")

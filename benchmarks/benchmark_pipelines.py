@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Lesson pipeline (one-hot arrays, predict() per token) vs the scalable one (ids, masking, tf.data,
+batched decoding), on the same data in one run. A benchmark script, not a test.
+
+    .venv/bin/python benchmarks/benchmark_pipelines.py                 # ~2,000 pairs, a few minutes
+    .venv/bin/python benchmarks/benchmark_pipelines.py --pairs 500 --max-epochs 5   # quick look
+
+Each pipeline trains in its own Python process, so its peak memory is its own. Both stop when the
+validation loss has not improved for --patience epochs and keep their best weights. Quality is
+measured on a held-out split that neither training nor validation ever saw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+HERE = Path(__file__).resolve().parent
+
+
+def load_all_pairs(args) -> list:
+    """Every pair of the data, in one seeded shuffle."""
+    from seq2seq_helpers.config import DEFAULT_CORPUS
+    from seq2seq_helpers.data import load_pairs
+
+    if args.data == "chitchat":
+        from seq2seq_helpers.conversations import extract_pairs, load_chitchat_conversations
+
+        pairs, _ = extract_pairs(load_chitchat_conversations(), max_words=args.max_words, seed=1)
+        import random
+
+        random.Random(1).shuffle(pairs)
+    else:
+        pairs = load_pairs(args.data or DEFAULT_CORPUS, sample=True, seed=1)
+    return pairs
+
+
+def load_data(args) -> tuple[list, list]:
+    """(training + validation pairs, held-out pairs)."""
+    pairs = load_all_pairs(args)
+    needed = args.pairs + args.held_out
+    if len(pairs) < needed:
+        raise SystemExit(f"--pairs {args.pairs} + --held-out {args.held_out} needs {needed} pairs; "
+                         f"the data has {len(pairs)}.")
+    return pairs[: args.pairs], pairs[args.pairs : needed]
+
+
+class EpochTimer:
+    def __init__(self):
+        import keras
+
+        timer = self
+
+        class Callback(keras.callbacks.Callback):
+            def on_epoch_begin(self, epoch, logs=None):
+                timer.start = time.perf_counter()
+
+            def on_epoch_end(self, epoch, logs=None):
+                timer.seconds.append(time.perf_counter() - timer.start)
+
+        self.seconds: list[float] = []
+        self.callback = Callback()
+
+    def samples_per_second(self, samples: int) -> float:
+        steady = sorted(self.seconds[1:] or self.seconds)  # the first epoch includes tracing
+        return samples / steady[len(steady) // 2]
+
+
+def early_stopping(patience: int):
+    import keras
+
+    return keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)
+
+
+def run_lesson(args, pairs, held_out) -> dict:
+    import keras
+
+    from seq2seq_helpers.evaluation import token_accuracies
+    from seq2seq_helpers.text import prepare_training_setup
+    from seq2seq_helpers.training import train_translator
+    from seq2seq_helpers.vectorize import make_training_arrays
+
+    keras.utils.set_random_seed(0)
+    arrays = make_training_arrays(prepare_training_setup(pairs))
+    array_bytes = sum(a.nbytes for a in arrays)
+    del arrays
+    timer = EpochTimer()
+    translator, history = train_translator(
+        pairs, latent_dim=args.latent_dim, epochs=args.max_epochs, batch_size=args.lesson_batch,
+        callbacks=[timer.callback, early_stopping(args.patience)], verbose=0,
+    )
+    split = int(len(pairs) * 0.8)
+    encoder_input, decoder_input, target = make_training_arrays(prepare_training_setup(pairs))
+    predictions = translator.model.predict(
+        [encoder_input[split:], decoder_input[split:]], verbose=0
+    )
+    _, val_accuracy = token_accuracies(predictions, target[split:])
+
+    def translate(sentence: str) -> str:
+        try:
+            return translator.translate(sentence)
+        except ValueError:  # no known word at all
+            return ""
+
+    start = time.perf_counter()
+    outputs = [translate(s) for s, _ in held_out]
+    decode_ms = 1000 * (time.perf_counter() - start) / len(held_out)
+    return {
+        "training_array_bytes": array_bytes,
+        "samples_per_second": timer.samples_per_second(split),
+        "epochs_trained": len(history["loss"]),
+        "val_token_accuracy": val_accuracy,
+        "decode_ms_per_sentence": decode_ms,
+        "outputs": outputs,
+    }
+
+
+def run_scalable(args, pairs, held_out) -> dict:
+    import keras
+
+    from seq2seq_helpers.scalable import make_vectorizers, vectorize_pairs
+    from seq2seq_helpers.scalable_training import train_scalable, training_array_bytes
+    from seq2seq_helpers.text import tokenize
+
+    keras.utils.set_random_seed(0)
+    max_source = max(len(tokenize(s)) for s, _ in pairs)
+    max_target = max(len(tokenize(t)) for _, t in pairs) + 1  # + <START> or <END>
+    timer = EpochTimer()
+    translator, history = train_scalable(
+        pairs, max_source_length=max_source, max_target_length=max_target,
+        latent_dim=args.latent_dim, epochs=args.max_epochs, batch_size=args.scalable_batch,
+        callbacks=[timer.callback, early_stopping(args.patience)], verbose=0,
+    )
+    inputs, targets = vectorize_pairs(make_vectorizers(pairs, max_source, max_target), pairs)
+    best = min(range(len(history["val_loss"])), key=history["val_loss"].__getitem__)
+    translator.translate_batch([s for s, _ in held_out[:8]])  # trace the compiled step once
+    start = time.perf_counter()
+    outputs = translator.translate_batch([s for s, _ in held_out])
+    decode_ms = 1000 * (time.perf_counter() - start) / len(held_out)
+    return {
+        "training_array_bytes": training_array_bytes(inputs, targets),
+        "samples_per_second": timer.samples_per_second(int(len(pairs) * 0.8)),
+        "epochs_trained": len(history["loss"]),
+        "val_token_accuracy": history["val_accuracy"][best],
+        "decode_ms_per_sentence": decode_ms,
+        "outputs": outputs,
+    }
+
+
+def worker(args) -> None:
+    """Run one pipeline and print its figures as one JSON line."""
+    warnings.simplefilter("ignore")
+    pairs, held_out = load_data(args)
+    run = run_lesson if args.worker == "lesson" else run_scalable
+    result = run(args, pairs, held_out)
+    result["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(result))
+
+
+def one_hot_and_id_bytes(pairs) -> tuple[int, int]:
+    """Bytes the lesson's three float32 one-hot arrays and the three integer arrays need."""
+    from seq2seq_helpers.text import prepare_training_setup
+
+    setup = prepare_training_setup(pairs)
+    n, te, td = len(pairs), setup.max_encoder_seq_length, setup.max_decoder_seq_length
+    one_hot = 4 * n * (te * setup.num_encoder_tokens + 2 * td * setup.num_decoder_tokens)
+    ids = 8 * n * (te + 2 * (td - 1))
+    return one_hot, ids
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--data", default=None, help="a sentence-pair file, or 'chitchat' "
+                        "(default: the course corpus)")
+    parser.add_argument("--pairs", type=int, default=2000, help="training + validation pairs")
+    parser.add_argument("--held-out", type=int, default=300, help="pairs for BLEU/chrF")
+    parser.add_argument("--max-epochs", type=int, default=100,
+                        help="upper limit; early stopping usually ends training sooner")
+    parser.add_argument("--patience", type=int, default=5)
+    parser.add_argument("--lesson-batch", type=int, default=10, help="the lesson's batch size")
+    parser.add_argument("--scalable-batch", type=int, default=64)
+    parser.add_argument("--latent-dim", type=int, default=256)
+    parser.add_argument("--max-words", type=int, default=8, help="chitchat only")
+    parser.add_argument("--growth", default="500,1000,2000,3000", help="pair counts for the "
+                        "memory-growth table (one-hot memory is computed, not allocated)")
+    parser.add_argument("--growth-only", action="store_true",
+                        help="only the memory-growth table and plot (no training)")
+    parser.add_argument("--out", default=str(HERE / "results"), help="folder for JSON and plot")
+    parser.add_argument("--worker", choices=["lesson", "scalable"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args)
+
+    results = {}
+    if args.growth_only:
+        return report_growth(args, results)
+    _, held_out = load_data(args)  # fails early, with a clear message, if the data is too small
+    for name in ("lesson", "scalable"):
+        print(f"running the {name} pipeline ...", flush=True)
+        command = [sys.executable, __file__, "--worker", name, *sys.argv[1:]]
+        done = subprocess.run(command, capture_output=True, text=True)
+        lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+        if done.returncode != 0 or not lines:
+            raise SystemExit(f"the {name} pipeline failed:\n{done.stderr[-4000:]}")
+        results[name] = json.loads(lines[-1][len("RESULT "):])
+
+    from seq2seq_helpers.evaluation import translation_scores
+
+    references = [t for _, t in held_out]
+    for name, result in results.items():
+        result.update(translation_scores(result.pop("outputs"), references))
+
+    rows = [
+        ("training-array memory (MB)", "training_array_bytes", 1e-6, "smaller"),
+        ("peak process memory (MB)", "peak_memory_mb", 1, "smaller"),
+        ("training samples/s", "samples_per_second", 1, "larger"),
+        ("epochs until early stop", "epochs_trained", 1, None),
+        ("decoding ms/sentence", "decode_ms_per_sentence", 1, "smaller"),
+        ("val accuracy, real tokens", "val_token_accuracy", 1, "larger"),
+        ("held-out BLEU", "bleu", 1, "larger"),
+        ("held-out chrF", "chrf", 1, "larger"),
+        ("held-out exact match (%)", "exact_match", 1, "larger"),
+    ]
+    print(f"\n{args.pairs} pairs ({args.held_out} more held out), data: {args.data or 'course corpus'}")
+    print(f"{'figure':30} {'lesson':>12} {'scalable':>12} {'ratio':>10}")
+    for label, key, scale, better in rows:
+        a, b = results["lesson"][key] * scale, results["scalable"][key] * scale
+        ratio = ""
+        if better == "smaller" and b:
+            ratio = f"{a / b:,.1f}x less"
+        elif better == "larger" and a:
+            ratio = f"{b / a:,.2f}x"
+        print(f"{label:30} {a:12,.3f} {b:12,.3f} {ratio:>10}")
+    report_growth(args, results)
+
+
+def report_growth(args, results: dict) -> None:
+    """Print and save how the training arrays grow with the number of pairs."""
+    growth = []
+    all_pairs = load_all_pairs(args)
+    print(f"\n{'pairs':>8} {'one-hot MB':>12} {'integer MB':>12}")
+    for count in [int(c) for c in args.growth.split(",") if c]:
+        if count > len(all_pairs):
+            print(f"{count:>8}  (the data has only {len(all_pairs)} pairs)")
+            continue
+        one_hot, ids = one_hot_and_id_bytes(all_pairs[:count])
+        growth.append({"pairs": count, "one_hot_bytes": one_hot, "integer_bytes": ids})
+        print(f"{count:>8} {one_hot / 1e6:12,.1f} {ids / 1e6:12,.3f}")
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    report = {"settings": {k: v for k, v in vars(args).items() if k != "worker"},
+              "results": results, "memory_growth": growth}
+    (out / "benchmark.json").write_text(json.dumps(report, indent=1))
+    plot_growth(growth, out / "memory_growth.png")
+    print(f"\nwrote {out / 'benchmark.json'} and {out / 'memory_growth.png'}")
+
+
+def plot_growth(growth: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if not growth:
+        return
+    pairs = [row["pairs"] for row in growth]
+    figure, axis = plt.subplots(figsize=(6, 4))
+    axis.plot(pairs, [row["one_hot_bytes"] / 1e6 for row in growth], "o-", label="one-hot (lesson)")
+    axis.plot(pairs, [row["integer_bytes"] / 1e6 for row in growth], "o-", label="integer ids")
+    axis.set_yscale("log")
+    axis.set_xlabel("sentence pairs")
+    axis.set_ylabel("training arrays (MB, log scale)")
+    axis.legend()
+    axis.grid(alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Feedback for the "try it" exercises.
+
+Each ``check_...`` function returns a ``Feedback``: true when the answer is right, and shown in a
+notebook as one specific sentence (what is right, or exactly what differs and why). An answer left
+as ``None`` is reported as "not answered yet", so a notebook still runs from top to bottom.
+Solutions are in notebooks/solutions/.
+"""
+
+from seq2seq_helpers.checks.answers import (
+    check_best_epoch,
+    check_lstm_parameter_count,
+    check_one_hot_megabytes,
+    check_reply_pairs,
+    check_shape,
+    check_teacher_forcing,
+    check_tokens,
+    check_unknown_words,
+    check_vocabulary_size,
+    lstm_parameter_count,
+)
+from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
+from seq2seq_helpers.checks.feedback import Feedback
+
+__all__ = [
+    "QUESTIONS",
+    "Feedback",
+    "check_best_epoch",
+    "check_choice",
+    "check_lstm_parameter_count",
+    "check_one_hot_megabytes",
+    "check_reply_pairs",
+    "check_shape",
+    "check_teacher_forcing",
+    "check_tokens",
+    "check_unknown_words",
+    "check_vocabulary_size",
+    "lstm_parameter_count",
+]

@@ -1,0 +1,178 @@
+"""The scalable path: integer token ids, embeddings, masking, sparse loss and tf.data.
+
+Introduced in notebooks/07_scaling_up.ipynb.
+
+Same encoder-decoder as the lesson, with three changes that remove the one-hot wall:
+
+- tokens are stored as integer ids (``TextVectorization``), not one-hot vectors:
+  an array of shape (N, T) instead of (N, T, V);
+- an ``Embedding(mask_zero=True)`` layer turns ids into dense vectors inside the model, and its
+  mask tells the LSTMs, the loss and the metrics to ignore padding (id 0);
+- ``sparse_categorical_crossentropy`` compares the softmax with the target *id*, so no one-hot
+  target array exists either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+from seq2seq_helpers.text import END_TOKEN, START_TOKEN
+
+# Same tokens as the lesson's regex: a punctuation mark (anything but a letter, digit, apostrophe,
+# underscore or space) becomes a token of its own. \p{L} keeps accented letters inside words.
+_PUNCTUATION = r"([^\p{L}\p{N}\s'_])"
+
+
+def standardize_source(text: tf.Tensor) -> tf.Tensor:
+    """Lowercase and put spaces around punctuation, so splitting on whitespace gives the tokens."""
+    text = tf.strings.lower(text, encoding="utf-8")
+    return tf.strings.strip(tf.strings.regex_replace(text, _PUNCTUATION, r" \1 "))
+
+
+def standardize_target(text: tf.Tensor) -> tf.Tensor:
+    """Like ``standardize_source``, then wrapped in ``<START>`` ... ``<END>``."""
+    return tf.strings.join([START_TOKEN, standardize_source(text), END_TOKEN], separator=" ")
+
+
+@dataclass
+class Vectorizers:
+    """The two ``TextVectorization`` layers and the sequence lengths they pad to."""
+
+    source: layers.TextVectorization
+    target: layers.TextVectorization
+
+    @property
+    def source_vocabulary(self) -> list[str]:
+        return [str(token) for token in self.source.get_vocabulary()]
+
+    @property
+    def target_vocabulary(self) -> list[str]:
+        return [str(token) for token in self.target.get_vocabulary()]
+
+
+def make_vectorizers(
+    pairs: Sequence[tuple[str, str]], max_source_length: int, max_target_length: int
+) -> Vectorizers:
+    """Adapt source and target ``TextVectorization`` layers to the pairs' texts.
+
+    Id 0 is padding and id 1 is ``[UNK]`` (a word not seen when adapting); real tokens start at 2,
+    most frequent first. Targets are padded to ``max_target_length + 1`` tokens so that the
+    decoder input and the shifted target both have ``max_target_length`` steps.
+    """
+    if not pairs:
+        raise ValueError("make_vectorizers needs at least one (source, target) pair.")
+    source = layers.TextVectorization(
+        standardize=standardize_source, split="whitespace", output_sequence_length=max_source_length
+    )
+    target = layers.TextVectorization(
+        standardize=standardize_target,
+        split="whitespace",
+        output_sequence_length=max_target_length + 1,
+    )
+    source.adapt([s for s, _ in pairs])
+    target.adapt([t for _, t in pairs])
+    return Vectorizers(source, target)
+
+
+def vectorize_pairs(
+    vectorizers: Vectorizers, pairs: Sequence[tuple[str, str]]
+) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """Integer arrays ``(encoder_input_data, decoder_input_data), decoder_target_data``.
+
+    Shapes: (N, max_source_length), (N, max_target_length), (N, max_target_length); int64 ids.
+    The target is the decoder input shifted one step, as in the lesson, except that ``<END>``
+    never appears in the decoder input.
+    """
+    sources = vectorizers.source(tf.constant([s for s, _ in pairs])).numpy()
+    targets = vectorizers.target(tf.constant([t for _, t in pairs])).numpy()
+    decoder_inputs = targets[:, :-1].copy()
+    # <END> is never an input: nothing follows it. Making it padding (0) also keeps it out of the
+    # mask, so the step after the sentence's end is not scored in the loss.
+    decoder_inputs[decoder_inputs == vectorizers.target_vocabulary.index(END_TOKEN)] = 0
+    return (sources, decoder_inputs), targets[:, 1:]
+
+
+def make_dataset(
+    inputs: tuple[np.ndarray, np.ndarray],
+    targets: np.ndarray,
+    batch_size: int,
+    shuffle: bool = True,
+    seed: int = 0,
+) -> tf.data.Dataset:
+    """A ``tf.data`` pipeline: cache the arrays, shuffle each epoch, batch, prefetch."""
+    dataset = tf.data.Dataset.from_tensor_slices((inputs, targets)).cache()
+    if shuffle:
+        dataset = dataset.shuffle(len(targets), seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def build_scalable_model(
+    source_vocab_size: int, target_vocab_size: int, latent_dim: int = 256, embedding_dim: int = 128
+) -> keras.Model:
+    """The lesson's encoder-decoder on token ids, with masked padding.
+
+    Inputs: ``encoder_inputs`` (batch, T_enc) and ``decoder_inputs`` (batch, T_dec) integer ids.
+    Output: (batch, T_dec, target_vocab_size) next-token probabilities.
+    """
+    for name, value in {"source_vocab_size": source_vocab_size,
+                        "target_vocab_size": target_vocab_size,
+                        "latent_dim": latent_dim, "embedding_dim": embedding_dim}.items():
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    encoder_inputs = keras.Input(shape=(None,), dtype="int64", name="encoder_inputs")
+    encoder_embedded = layers.Embedding(
+        source_vocab_size, embedding_dim, mask_zero=True, name="encoder_embedding"
+    )(encoder_inputs)
+    _, state_hidden, state_cell = layers.LSTM(latent_dim, return_state=True, name="encoder_lstm")(
+        encoder_embedded
+    )
+    decoder_inputs = keras.Input(shape=(None,), dtype="int64", name="decoder_inputs")
+    decoder_embedded = layers.Embedding(
+        target_vocab_size, embedding_dim, mask_zero=True, name="decoder_embedding"
+    )(decoder_inputs)
+    decoder_outputs, _, _ = layers.LSTM(
+        latent_dim, return_sequences=True, return_state=True, name="decoder_lstm"
+    )(decoder_embedded, initial_state=[state_hidden, state_cell])
+    decoder_outputs = layers.Dense(target_vocab_size, activation="softmax", name="decoder_dense")(
+        decoder_outputs
+    )
+    return keras.Model([encoder_inputs, decoder_inputs], decoder_outputs, name="seq2seq_scalable")
+
+
+def compile_scalable_model(
+    model: keras.Model, optimizer: str | keras.optimizers.Optimizer = "rmsprop"
+) -> keras.Model:
+    """Sparse loss on target ids; the decoder's mask keeps padding out of loss and accuracy."""
+    model.compile(
+        optimizer=optimizer,
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def build_scalable_inference_models(model: keras.Model) -> tuple[keras.Model, keras.Model]:
+    """``encoder_model`` (ids -> states) and ``decoder_model`` (ids + states -> probabilities +
+    states), sharing the trained layers, found by name."""
+    encoder_lstm = model.get_layer("encoder_lstm")
+    latent_dim = encoder_lstm.units
+    encoder_inputs = keras.Input(shape=(None,), dtype="int64")
+    embedded = model.get_layer("encoder_embedding")(encoder_inputs)
+    _, state_hidden, state_cell = encoder_lstm(embedded)
+    encoder_model = keras.Model(encoder_inputs, [state_hidden, state_cell])
+
+    decoder_inputs = keras.Input(shape=(None,), dtype="int64")
+    states_in = [keras.Input(shape=(latent_dim,)), keras.Input(shape=(latent_dim,))]
+    embedded = model.get_layer("decoder_embedding")(decoder_inputs)
+    outputs, state_hidden, state_cell = model.get_layer("decoder_lstm")(
+        embedded, initial_state=states_in
+    )
+    outputs = model.get_layer("decoder_dense")(outputs)
+    decoder_model = keras.Model([decoder_inputs, *states_in], [outputs, state_hidden, state_cell])
+    return encoder_model, decoder_model

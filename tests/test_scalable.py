@@ -1,0 +1,188 @@
+"""The scalable path: TextVectorization, masking, batched decoding, distribution."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+
+from seq2seq_helpers.fast_decoding import batch_greedy_decode
+from seq2seq_helpers.scalable import (
+    build_scalable_model,
+    compile_scalable_model,
+    make_dataset,
+    make_vectorizers,
+    vectorize_pairs,
+)
+from seq2seq_helpers.scalable_training import train_scalable, training_array_bytes
+
+PAIRS = [
+    ("I am tired.", "Estoy cansado."),
+    ("Where is the station?", "¿Dónde está la estación?"),
+    ("Thanks a lot!", "¡Muchas gracias!"),
+    ("We eat bread.", "Comemos pan."),
+]
+
+
+def test_text_vectorization_vocabulary_and_round_trip():
+    vectorizers = make_vectorizers(PAIRS, max_source_length=6, max_target_length=7)
+    source_vocabulary = vectorizers.source_vocabulary
+    assert source_vocabulary[:2] == ["", "[UNK]"]  # 0 = padding, 1 = unknown
+    assert {"where", "station", "?", "."} <= set(source_vocabulary)
+    target_vocabulary = vectorizers.target_vocabulary
+    assert {"<START>", "<END>", "¿", "dónde", "está", "estación"} <= set(target_vocabulary)
+    (encoder_ids, decoder_ids), target_ids = vectorize_pairs(vectorizers, PAIRS)
+    assert encoder_ids.shape == (4, 6) and decoder_ids.shape == target_ids.shape == (4, 7)
+    words = [target_vocabulary[i] for i in decoder_ids[1] if i]
+    assert words == ["<START>", "¿", "dónde", "está", "la", "estación", "?"]
+    # Teacher forcing: the target is the decoder input one step ahead; <END> is only a target.
+    end = target_vocabulary.index("<END>")
+    np.testing.assert_array_equal(np.where(target_ids == end, 0, target_ids)[:, :-1], decoder_ids[:, 1:])
+    assert (target_ids == end).sum(axis=1).tolist() == [1, 1, 1, 1] and not (decoder_ids == end).any()
+    assert [source_vocabulary[i] for i in encoder_ids[0] if i] == ["i", "am", "tired", "."]
+    unknown = vectorizers.source(["zebra ."]).numpy()[0]
+    assert unknown[0] == 1
+
+
+def test_integer_arrays_are_small():
+    vectorizers = make_vectorizers(PAIRS, 6, 7)
+    inputs, targets = vectorize_pairs(vectorizers, PAIRS)
+    assert training_array_bytes(inputs, targets) == 4 * (6 + 7 + 7) * 8
+
+
+def test_padding_does_not_change_predictions_or_loss():
+    keras.utils.set_random_seed(0)
+    short = make_vectorizers(PAIRS, 6, 7)
+    long = make_vectorizers(PAIRS, 15, 20)  # same vocabulary, much more padding
+    assert short.target_vocabulary == long.target_vocabulary
+    model = compile_scalable_model(
+        build_scalable_model(len(short.source_vocabulary), len(short.target_vocabulary), 16, 8),
+        optimizer=keras.optimizers.Adam(0.02),
+    )
+    inputs_short, targets_short = vectorize_pairs(short, PAIRS)
+    inputs_long, targets_long = vectorize_pairs(long, PAIRS)
+    model.fit(list(inputs_short), targets_short, epochs=40, verbose=0)  # uneven predictions
+    # The mask makes the LSTMs skip padding: predictions at real positions are identical.
+    short_probabilities = model.predict(list(inputs_short), verbose=0)
+    long_probabilities = model.predict(list(inputs_long), verbose=0)
+    np.testing.assert_allclose(short_probabilities, long_probabilities[:, :7], atol=1e-6)
+    # Keras' loss is the mean over real tokens only, not over every position.
+    picked = np.take_along_axis(long_probabilities, targets_long[..., None], axis=-1)[..., 0]
+    real = targets_long != 0
+    masked_mean = float(np.mean(-np.log(picked[real])))
+    every_position_mean = float(np.mean(-np.log(picked)))
+    for inputs, targets in ((inputs_short, targets_short), (inputs_long, targets_long)):
+        loss = model.evaluate(list(inputs), targets, verbose=0, return_dict=True)["loss"]
+        assert loss == pytest.approx(masked_mean, rel=5e-3)
+    assert abs(every_position_mean - masked_mean) > 0.1 * masked_mean
+
+
+def test_dataset_batches_and_shapes():
+    vectorizers = make_vectorizers(PAIRS, 6, 7)
+    inputs, targets = vectorize_pairs(vectorizers, PAIRS)
+    batches = list(make_dataset(inputs, targets, batch_size=3, seed=1))
+    assert [len(batch[1]) for batch in batches] == [3, 1]
+    (encoder_ids, decoder_ids), target_ids = batches[0]
+    assert tuple(encoder_ids.shape) == (3, 6) and tuple(decoder_ids.shape) == (3, 7)
+
+
+@pytest.fixture(scope="module")
+def lesson_translator():
+    from seq2seq_helpers.training import train_translator
+
+    keras.utils.set_random_seed(0)
+    translator, _ = train_translator(
+        PAIRS, latent_dim=32, epochs=60, batch_size=4, validation_split=0,
+        optimizer=keras.optimizers.Adam(0.02), verbose=0,
+    )
+    return translator
+
+
+def test_batched_decoding_equals_the_lesson_loop(lesson_translator):
+    from seq2seq_helpers.text import prepare_training_setup
+    from seq2seq_helpers.vectorize import make_training_arrays
+
+    setup = prepare_training_setup(PAIRS)
+    encoder_input_data, _, _ = make_training_arrays(setup)
+    encoder_model, decoder_model = lesson_translator.inference_models
+    features = setup.target_features_dict
+    batched = batch_greedy_decode(
+        encoder_model,
+        decoder_model,
+        encoder_input_data,
+        start_index=features["<START>"],
+        end_index=features["<END>"],
+        max_length=setup.max_decoder_seq_length,
+        one_hot_size=len(features),
+    )
+    for indices, (source, _) in zip(batched, PAIRS):
+        words = " ".join(setup.reverse_target_features_dict[i] for i in indices)
+        assert words == lesson_translator.translate(source)
+    assert len({tuple(indices) for indices in batched}) == len(PAIRS)
+    # Short length limits cut every sentence the same way the lesson loop does.
+    cut = batch_greedy_decode(
+        encoder_model, decoder_model, encoder_input_data,
+        start_index=features["<START>"], end_index=features["<END>"],
+        max_length=2, one_hot_size=len(features),
+    )
+    assert all(len(indices) <= 2 for indices in cut)
+    with pytest.raises(ValueError):
+        batch_greedy_decode(encoder_model, decoder_model, encoder_input_data,
+                            start_index=0, end_index=1, max_length=0)
+
+
+def test_scalable_translator_learns_and_translates_in_batches():
+    keras.utils.set_random_seed(0)
+    translator, history = train_scalable(
+        PAIRS * 8, max_source_length=6, max_target_length=7, latent_dim=32, embedding_dim=16,
+        epochs=40, batch_size=8, validation_split=0, verbose=0,
+        optimizer=keras.optimizers.Adam(0.02),
+    )
+    assert history["loss"][-1] < 0.2 * history["loss"][0]
+    outputs = translator.translate_batch([source for source, _ in PAIRS], batch_size=3)
+    assert outputs == ["estoy cansado .", "¿ dónde está la estación ?", "¡ muchas gracias !",
+                       "comemos pan ."]
+    with pytest.warns(UserWarning, match="zebra"):
+        translator.translate_batch(["I am a zebra."])
+
+
+def test_train_scalable_bad_arguments():
+    with pytest.raises(ValueError, match="validation_split"):
+        train_scalable(PAIRS, max_source_length=4, max_target_length=4, validation_split=1.5)
+
+
+DISTRIBUTED_SCRIPT = textwrap.dedent(
+    """
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()]
+    )
+    from seq2seq_helpers.scalable_training import train_scalable
+    pairs = [("I am tired.", "Estoy cansado."), ("We eat bread.", "Comemos pan.")] * 8
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    translator, history = train_scalable(
+        pairs, max_source_length=5, max_target_length=5, latent_dim=16, embedding_dim=8,
+        epochs=3, batch_size=8, validation_split=0.25, strategy=strategy, verbose=0,
+    )
+    variable = translator.model.get_layer("decoder_dense").kernel
+    print("replicas", strategy.num_replicas_in_sync)
+    print("mirrored", type(variable.value if hasattr(variable, "value") else variable).__name__)
+    print("epochs", len(history["loss"]), len(history["val_loss"]))
+    """
+)
+
+
+def test_mirrored_strategy_on_two_logical_cpu_devices():
+    # A fresh process: logical devices must be configured before TensorFlow starts.
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    result = subprocess.run(
+        [sys.executable, "-c", DISTRIBUTED_SCRIPT], capture_output=True, text=True, env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "replicas 2" in result.stdout
+    assert "epochs 3 3" in result.stdout
