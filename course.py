@@ -82,9 +82,17 @@ def command_run(python: Path, args: argparse.Namespace) -> int:
     for notebook in args.notebooks or notebook_paths():
         code = run(
             [
-                python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+                python,
+                "-m",
+                "jupyter",
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
                 f"--ExecutePreprocessor.timeout={args.timeout}",
-                "--output-dir", out_dir, notebook,
+                "--output-dir",
+                out_dir,
+                notebook,
             ],
             env=env,
         )
@@ -98,9 +106,15 @@ def command_run(python: Path, args: argparse.Namespace) -> int:
 def reveal_js_folder(python: Path) -> Path:
     """reveal.js as shipped inside the sphinx-revealjs wheel (no download needed)."""
     found = subprocess.run(
-        [python, "-c", "import sphinx_revealjs, pathlib; "
-         "print(pathlib.Path(sphinx_revealjs.__file__).parent / '_static' / 'revealjs')"],
-        capture_output=True, text=True, check=True,
+        [
+            python,
+            "-c",
+            "import sphinx_revealjs, pathlib; "
+            "print(pathlib.Path(sphinx_revealjs.__file__).parent / '_static' / 'revealjs')",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return Path(found.stdout.strip())
 
@@ -113,8 +127,9 @@ def command_export(python: Path, args: argparse.Namespace) -> int:
     if args.no_execute:
         executed = sources
     else:
-        code = command_run(python, argparse.Namespace(
-            fast=args.fast, timeout=args.timeout, notebooks=sources))
+        code = command_run(
+            python, argparse.Namespace(fast=args.fast, timeout=args.timeout, notebooks=sources)
+        )
         if code != 0:
             return code
         executed = [BUILD / "executed" / notebook.name for notebook in sources]
@@ -129,8 +144,16 @@ def command_export(python: Path, args: argparse.Namespace) -> int:
     for notebook in executed:
         for command in (
             ["--to", "html", "--template", "offline_html", "--output-dir", BUILD / "html"],
-            ["--to", "slides", "--template", "offline_reveal", "--output-dir", slides_dir,
-             "--SlidesExporter.reveal_url_prefix=reveal.js", "--SlidesExporter.reveal_theme=white"],
+            [
+                "--to",
+                "slides",
+                "--template",
+                "offline_reveal",
+                "--output-dir",
+                slides_dir,
+                "--SlidesExporter.reveal_url_prefix=reveal.js",
+                "--SlidesExporter.reveal_theme=white",
+            ],
         ):
             if run([python, "-m", "jupyter", "nbconvert", *templates, *command, notebook]) != 0:
                 return 1
@@ -148,9 +171,10 @@ def ensure_chromium() -> str | None:
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         print("Installing Debian's chromium for the browser smoke test ...", flush=True)
         apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        if (subprocess.call(["apt-get", "update", "-qq"], env=apt_env) == 0
-                and subprocess.call(["apt-get", "install", "-y", "-qq", "chromium"],
-                                    env=apt_env) == 0):
+        if (
+            subprocess.call(["apt-get", "update", "-qq"], env=apt_env) == 0
+            and subprocess.call(["apt-get", "install", "-y", "-qq", "chromium"], env=apt_env) == 0
+        ):
             return shutil.which("chromium")
     return None
 
@@ -161,8 +185,11 @@ def command_test(python: Path, args: argparse.Namespace) -> int:
         print("NOTE: --skip-browser: the real-browser smoke test will NOT run.", flush=True)
         selection = ["--deselect", "tests/test_browser_smoke.py"]
     elif not ensure_chromium():
-        print("The browser smoke test needs Chromium: install it (Debian/Ubuntu: apt-get install "
-              "chromium) or set SEQ2SEQ_CHROMIUM, or run with --skip-browser.", file=sys.stderr)
+        print(
+            "The browser smoke test needs Chromium: install it (Debian/Ubuntu: apt-get install "
+            "chromium) or set SEQ2SEQ_CHROMIUM, or run with --skip-browser.",
+            file=sys.stderr,
+        )
         return 1
     env = dict(
         os.environ,
@@ -172,10 +199,17 @@ def command_test(python: Path, args: argparse.Namespace) -> int:
     )
     code = run(
         [
-            python, "-m", "pytest", "tests", "notebooks",
-            "--nbval-lax", "--nbval-current-env",
+            python,
+            "-m",
+            "pytest",
+            "tests",
+            "notebooks",
+            "--nbval-lax",
+            "--nbval-current-env",
             f"--nbval-cell-timeout={NOTEBOOK_CELL_TIMEOUT}",
-            "--durations=10", *selection, *args.pytest_args,
+            "--durations=10",
+            *selection,
+            *args.pytest_args,
         ],
         env=env,
     )
@@ -186,7 +220,9 @@ def command_test(python: Path, args: argparse.Namespace) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("lab", help="install, then open the course in JupyterLab")
     run_parser = commands.add_parser("run", help="install, then execute all notebooks headlessly")
@@ -194,20 +230,31 @@ def main() -> int:
     run_parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     run_parser.add_argument("notebooks", nargs="*", help="only these notebooks (default: all)")
     export_parser = commands.add_parser(
-        "export", help="install, execute, then write offline HTML copies and reveal.js slides")
+        "export", help="install, execute, then write offline HTML copies and reveal.js slides"
+    )
     export_parser.add_argument("--fast", action="store_true", help="execute in fast mode")
-    export_parser.add_argument("--no-execute", action="store_true",
-                               help="convert the notebooks as they are, without running them")
+    export_parser.add_argument(
+        "--no-execute",
+        action="store_true",
+        help="convert the notebooks as they are, without running them",
+    )
     export_parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     export_parser.add_argument("notebooks", nargs="*", help="only these notebooks (default: all)")
     test_parser = commands.add_parser("test", help="install, then run every test")
-    test_parser.add_argument("--skip-browser", action="store_true",
-                             help="leave out the real-browser smoke test (says so loudly)")
+    test_parser.add_argument(
+        "--skip-browser",
+        action="store_true",
+        help="leave out the real-browser smoke test (says so loudly)",
+    )
     test_parser.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
     args = parser.parse_args()
     python = ensure_environment()
-    handler = {"lab": command_lab, "run": command_run, "export": command_export,
-               "test": command_test}[args.command]
+    handler = {
+        "lab": command_lab,
+        "run": command_run,
+        "export": command_export,
+        "test": command_test,
+    }[args.command]
     return handler(python, args)
 
 

@@ -49,8 +49,10 @@ def load_data(args) -> tuple[list, list]:
     pairs = load_all_pairs(args)
     needed = args.pairs + args.held_out
     if len(pairs) < needed:
-        raise SystemExit(f"--pairs {args.pairs} + --held-out {args.held_out} needs {needed} pairs; "
-                         f"the data has {len(pairs)}.")
+        raise SystemExit(
+            f"--pairs {args.pairs} + --held-out {args.held_out} needs {needed} pairs; "
+            f"the data has {len(pairs)}."
+        )
     return pairs[: args.pairs], pairs[args.pairs : needed]
 
 
@@ -85,6 +87,7 @@ def run_lesson(args, pairs, held_out) -> dict:
     import keras
 
     from seq2seq_helpers.evaluation import token_accuracies
+    from seq2seq_helpers.progress import track
     from seq2seq_helpers.text import prepare_training_setup
     from seq2seq_helpers.training import train_translator
     from seq2seq_helpers.vectorize import make_training_arrays
@@ -95,8 +98,12 @@ def run_lesson(args, pairs, held_out) -> dict:
     del arrays
     timer = EpochTimer()
     translator, history = train_translator(
-        pairs, latent_dim=args.latent_dim, epochs=args.max_epochs, batch_size=args.lesson_batch,
-        callbacks=[timer.callback, early_stopping(args.patience)], verbose=0,
+        pairs,
+        latent_dim=args.latent_dim,
+        epochs=args.max_epochs,
+        batch_size=args.lesson_batch,
+        callbacks=[timer.callback, early_stopping(args.patience)],
+        verbose=0,
     )
     split = int(len(pairs) * 0.8)
     encoder_input, decoder_input, target = make_training_arrays(prepare_training_setup(pairs))
@@ -112,7 +119,7 @@ def run_lesson(args, pairs, held_out) -> dict:
             return ""
 
     start = time.perf_counter()
-    outputs = [translate(s) for s, _ in held_out]
+    outputs = [translate(s) for s, _ in track(held_out, label="lesson decoding")]
     decode_ms = 1000 * (time.perf_counter() - start) / len(held_out)
     return {
         "training_array_bytes": array_bytes,
@@ -136,9 +143,14 @@ def run_scalable(args, pairs, held_out) -> dict:
     max_target = max(len(tokenize(t)) for _, t in pairs) + 1  # + <START> or <END>
     timer = EpochTimer()
     translator, history = train_scalable(
-        pairs, max_source_length=max_source, max_target_length=max_target,
-        latent_dim=args.latent_dim, epochs=args.max_epochs, batch_size=args.scalable_batch,
-        callbacks=[timer.callback, early_stopping(args.patience)], verbose=0,
+        pairs,
+        max_source_length=max_source,
+        max_target_length=max_target,
+        latent_dim=args.latent_dim,
+        epochs=args.max_epochs,
+        batch_size=args.scalable_batch,
+        callbacks=[timer.callback, early_stopping(args.patience)],
+        verbose=0,
     )
     inputs, targets = vectorize_pairs(make_vectorizers(pairs, max_source, max_target), pairs)
     best = min(range(len(history["val_loss"])), key=history["val_loss"].__getitem__)
@@ -178,22 +190,37 @@ def one_hot_and_id_bytes(pairs) -> tuple[int, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--data", default=None, help="a sentence-pair file, or 'chitchat' "
-                        "(default: the course corpus)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "--data",
+        default=None,
+        help="a sentence-pair file, or 'chitchat' (default: the course corpus)",
+    )
     parser.add_argument("--pairs", type=int, default=2000, help="training + validation pairs")
     parser.add_argument("--held-out", type=int, default=300, help="pairs for BLEU/chrF")
-    parser.add_argument("--max-epochs", type=int, default=100,
-                        help="upper limit; early stopping usually ends training sooner")
+    parser.add_argument(
+        "--max-epochs",
+        type=int,
+        default=100,
+        help="upper limit; early stopping usually ends training sooner",
+    )
     parser.add_argument("--patience", type=int, default=5)
     parser.add_argument("--lesson-batch", type=int, default=10, help="the lesson's batch size")
     parser.add_argument("--scalable-batch", type=int, default=64)
     parser.add_argument("--latent-dim", type=int, default=256)
     parser.add_argument("--max-words", type=int, default=8, help="chitchat only")
-    parser.add_argument("--growth", default="500,1000,2000,3000", help="pair counts for the "
-                        "memory-growth table (one-hot memory is computed, not allocated)")
-    parser.add_argument("--growth-only", action="store_true",
-                        help="only the memory-growth table and plot (no training)")
+    parser.add_argument(
+        "--growth",
+        default="500,1000,2000,3000",
+        help="pair counts for the memory-growth table (one-hot memory is computed, not allocated)",
+    )
+    parser.add_argument(
+        "--growth-only",
+        action="store_true",
+        help="only the memory-growth table and plot (no training)",
+    )
     parser.add_argument("--out", default=str(HERE / "results"), help="folder for JSON and plot")
     parser.add_argument("--worker", choices=["lesson", "scalable"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -211,7 +238,7 @@ def main() -> None:
         lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
         if done.returncode != 0 or not lines:
             raise SystemExit(f"the {name} pipeline failed:\n{done.stderr[-4000:]}")
-        results[name] = json.loads(lines[-1][len("RESULT "):])
+        results[name] = json.loads(lines[-1][len("RESULT ") :])
 
     from seq2seq_helpers.evaluation import translation_scores
 
@@ -230,7 +257,9 @@ def main() -> None:
         ("held-out chrF", "chrf", 1, "larger"),
         ("held-out exact match (%)", "exact_match", 1, "larger"),
     ]
-    print(f"\n{args.pairs} pairs ({args.held_out} more held out), data: {args.data or 'course corpus'}")
+    print(
+        f"\n{args.pairs} pairs ({args.held_out} more held out), data: {args.data or 'course corpus'}"
+    )
     print(f"{'figure':30} {'lesson':>12} {'scalable':>12} {'ratio':>10}")
     for label, key, scale, better in rows:
         a, b = results["lesson"][key] * scale, results["scalable"][key] * scale
@@ -258,8 +287,11 @@ def report_growth(args, results: dict) -> None:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    report = {"settings": {k: v for k, v in vars(args).items() if k != "worker"},
-              "results": results, "memory_growth": growth}
+    report = {
+        "settings": {k: v for k, v in vars(args).items() if k != "worker"},
+        "results": results,
+        "memory_growth": growth,
+    }
     (out / "benchmark.json").write_text(json.dumps(report, indent=1))
     plot_growth(growth, out / "memory_growth.png")
     print(f"\nwrote {out / 'benchmark.json'} and {out / 'memory_growth.png'}")

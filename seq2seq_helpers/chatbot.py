@@ -84,7 +84,10 @@ def chat_mode() -> str:
     kernel whose front end does not accept input. Otherwise a widget when ipywidgets is
     installed, else a plain ``input()`` loop.
     """
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"} or os.environ.get("SEQ2SEQ_FAST") == "1":
+    if (
+        os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+        or os.environ.get("SEQ2SEQ_FAST") == "1"
+    ):
         return "scripted"
     try:
         from IPython import get_ipython

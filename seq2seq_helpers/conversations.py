@@ -92,8 +92,9 @@ def extract_pairs(
         raise ValueError(f"max_words must be a positive integer, got {max_words!r}.")
     for name, value in (("num_pairs", num_pairs), ("first_turns", first_turns)):
         if value is not None and (not isinstance(value, int) or value < 2 - (name == "num_pairs")):
-            raise ValueError(f"{name} must be None or an integer >= {2 - (name == 'num_pairs')}, "
-                             f"got {value!r}.")
+            raise ValueError(
+                f"{name} must be None or an integer >= {2 - (name == 'num_pairs')}, got {value!r}."
+            )
     report = PairReport()
     raw = []
     for conversation in conversations:
@@ -102,7 +103,9 @@ def extract_pairs(
     report.counts["consecutive turns, new sender"] = len(raw)
 
     cleaned = [(clean_text(message), clean_text(reply)) for message, reply in raw]
-    cleaned = [(message, reply) for message, reply in cleaned if _has_word(message) and _has_word(reply)]
+    cleaned = [
+        (message, reply) for message, reply in cleaned if _has_word(message) and _has_word(reply)
+    ]
     report.counts["both sides have a word"] = len(cleaned)
 
     short = [

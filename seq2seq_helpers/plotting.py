@@ -48,9 +48,7 @@ def plot_one_hot(matrix: np.ndarray, row_labels: Sequence[str], column_labels: S
             f"matrix shape {matrix.shape} does not match {len(row_labels)} row labels and "
             f"{len(column_labels)} column labels."
         )
-    figure, axis = plt.subplots(
-        figsize=(0.5 * len(column_labels) + 2, 0.4 * len(row_labels) + 1.5)
-    )
+    figure, axis = plt.subplots(figsize=(0.5 * len(column_labels) + 2, 0.4 * len(row_labels) + 1.5))
     axis.imshow(matrix, cmap="Greys", vmin=0, vmax=1, aspect="auto")
     axis.set_xticks(range(len(column_labels)), column_labels, rotation=60, ha="right")
     axis.set_yticks(range(len(row_labels)), row_labels)

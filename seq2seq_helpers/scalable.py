@@ -120,9 +120,12 @@ def build_scalable_model(
     Inputs: ``encoder_inputs`` (batch, T_enc) and ``decoder_inputs`` (batch, T_dec) integer ids.
     Output: (batch, T_dec, target_vocab_size) next-token probabilities.
     """
-    for name, value in {"source_vocab_size": source_vocab_size,
-                        "target_vocab_size": target_vocab_size,
-                        "latent_dim": latent_dim, "embedding_dim": embedding_dim}.items():
+    for name, value in {
+        "source_vocab_size": source_vocab_size,
+        "target_vocab_size": target_vocab_size,
+        "latent_dim": latent_dim,
+        "embedding_dim": embedding_dim,
+    }.items():
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     encoder_inputs = keras.Input(shape=(None,), dtype="int64", name="encoder_inputs")

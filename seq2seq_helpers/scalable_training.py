@@ -110,7 +110,9 @@ def train_scalable(
     split = len(pairs) - int(len(pairs) * validation_split)
     if split < 1:
         raise ValueError("validation_split leaves no training pair; use more pairs.")
-    train = make_dataset((inputs[0][:split], inputs[1][:split]), targets[:split], batch_size, seed=seed)
+    train = make_dataset(
+        (inputs[0][:split], inputs[1][:split]), targets[:split], batch_size, seed=seed
+    )
     validation = None
     if split < len(pairs):
         validation = make_dataset(

@@ -53,7 +53,9 @@ def build_vocabulary(token_lists: Iterable[Sequence[str]]) -> list[str]:
 def features_dict(vocabulary: Sequence[str]) -> dict[str, int]:
     """Map each token to its column index in the one-hot vectors."""
     if len(set(vocabulary)) != len(vocabulary):
-        raise ValueError("The vocabulary contains duplicate tokens; build it with build_vocabulary.")
+        raise ValueError(
+            "The vocabulary contains duplicate tokens; build it with build_vocabulary."
+        )
     return {token: index for index, token in enumerate(vocabulary)}
 
 

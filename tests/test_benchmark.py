@@ -10,8 +10,20 @@ SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "benchmark_pipe
 
 def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
     command = [
-        sys.executable, str(SCRIPT), "--pairs", "120", "--held-out", "20", "--max-epochs", "1",
-        "--latent-dim", "16", "--growth", "60,120,99999", "--out", str(tmp_path),
+        sys.executable,
+        str(SCRIPT),
+        "--pairs",
+        "120",
+        "--held-out",
+        "20",
+        "--max-epochs",
+        "1",
+        "--latent-dim",
+        "16",
+        "--growth",
+        "60,120,99999",
+        "--out",
+        str(tmp_path),
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -20,8 +32,15 @@ def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
     report = json.loads((tmp_path / "benchmark.json").read_text())
     for pipeline in ("lesson", "scalable"):
         figures = report["results"][pipeline]
-        assert {"training_array_bytes", "peak_memory_mb", "samples_per_second",
-                "decode_ms_per_sentence", "val_token_accuracy", "bleu", "chrf"} <= set(figures)
+        assert {
+            "training_array_bytes",
+            "peak_memory_mb",
+            "samples_per_second",
+            "decode_ms_per_sentence",
+            "val_token_accuracy",
+            "bleu",
+            "chrf",
+        } <= set(figures)
     lesson, scalable = report["results"]["lesson"], report["results"]["scalable"]
     assert scalable["training_array_bytes"] * 50 < lesson["training_array_bytes"]
     assert [row["pairs"] for row in report["memory_growth"]] == [60, 120]

@@ -22,17 +22,24 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT = ROOT / "build" / "browser" / "notebook01.png"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
 def chromium_path() -> str:
     path = os.environ.get("SEQ2SEQ_CHROMIUM") or shutil.which("chromium")
     if not path:
-        pytest.fail("Chromium not found: install Debian's package (apt-get install chromium) or set "
-                    "SEQ2SEQ_CHROMIUM to a Chromium executable. python3 course.py test installs it "
-                    "automatically when run as root on Debian.")
+        pytest.fail(
+            "Chromium not found: install Debian's package (apt-get install chromium) or set "
+            "SEQ2SEQ_CHROMIUM to a Chromium executable. python3 course.py test installs it "
+            "automatically when run as root on Debian."
+        )
     return path
 
 
@@ -51,14 +58,30 @@ def jupyterlab(tmp_path):
     settings = tmp_path / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    env = dict(os.environ, SEQ2SEQ_FAST="1", JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
-               JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
+    env = dict(
+        os.environ,
+        SEQ2SEQ_FAST="1",
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-         f"--port={port}", f"--IdentityProvider.token={token}", f"--notebook-dir={tmp_path}",
-         "--ServerApp.open_browser=False",
-         *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--notebook-dir={tmp_path}",
+            "--ServerApp.open_browser=False",
+            *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -100,8 +123,9 @@ def test_notebook_01_runs_in_jupyterlab_in_a_real_browser(jupyterlab):
             except PlaywrightTimeout:
                 pass  # the kernel started without asking
             # Wait until the kernel is ready, then Run > Run All Cells, as a learner would.
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                                   timeout=90_000)
+            page.wait_for_selector(
+                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000
+            )
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
             prompts = page.locator(".jp-CodeCell .jp-InputPrompt")
@@ -117,8 +141,10 @@ def test_notebook_01_runs_in_jupyterlab_in_a_real_browser(jupyterlab):
                     page.screenshot(path=str(SCREENSHOT.with_name("notebook01-failed.png")))
                     outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
                     errors = [text[:1500] for text in outputs if "Error" in text]
-                    pytest.fail(f"only {done} of {total} cells finished; see the screenshot. "
-                                f"Errors shown: {errors}")
+                    pytest.fail(
+                        f"only {done} of {total} cells finished; see the screenshot. "
+                        f"Errors shown: {errors}"
+                    )
                 time.sleep(1)
             outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
             assert any("pairs, for example" in text for text in outputs)

@@ -15,7 +15,10 @@ REMOTE = re.compile(r"<(?:script|link|img)\b[^>]*(?:src|href)=\"(?:https?:)?//",
 def export(*arguments):
     result = subprocess.run(
         [sys.executable, str(ROOT / "course.py"), "export", *arguments],
-        capture_output=True, text=True, timeout=900, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
 

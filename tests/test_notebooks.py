@@ -83,3 +83,13 @@ def test_every_notebook_has_checked_exercises_and_tested_solutions(path):
     # Every solution is asserted to pass its check, and shows at least one wrong answer failing.
     assert solution_code.count("assert feedback") >= len(calls)
     assert "assert not " in solution_code
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_is_ready_to_present(path):
+    kinds = [
+        cell.get("metadata", {}).get("slideshow", {}).get("slide_type") for cell in cells(path)
+    ]
+    assert all(kind in {"slide", "subslide", "fragment", "skip", "notes", "-"} for kind in kinds)
+    assert kinds[0] == "slide" and kinds.count("slide") >= 5
+    assert kinds.count("notes") >= 2, "speaker notes on the key cells"

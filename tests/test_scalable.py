@@ -40,8 +40,12 @@ def test_text_vectorization_vocabulary_and_round_trip():
     assert words == ["<START>", "¿", "dónde", "está", "la", "estación", "?"]
     # Teacher forcing: the target is the decoder input one step ahead; <END> is only a target.
     end = target_vocabulary.index("<END>")
-    np.testing.assert_array_equal(np.where(target_ids == end, 0, target_ids)[:, :-1], decoder_ids[:, 1:])
-    assert (target_ids == end).sum(axis=1).tolist() == [1, 1, 1, 1] and not (decoder_ids == end).any()
+    np.testing.assert_array_equal(
+        np.where(target_ids == end, 0, target_ids)[:, :-1], decoder_ids[:, 1:]
+    )
+    assert (target_ids == end).sum(axis=1).tolist() == [1, 1, 1, 1] and not (
+        decoder_ids == end
+    ).any()
     assert [source_vocabulary[i] for i in encoder_ids[0] if i] == ["i", "am", "tired", "."]
     unknown = vectorizers.source(["zebra ."]).numpy()[0]
     assert unknown[0] == 1
@@ -95,8 +99,13 @@ def lesson_translator():
 
     keras.utils.set_random_seed(0)
     translator, _ = train_translator(
-        PAIRS, latent_dim=32, epochs=60, batch_size=4, validation_split=0,
-        optimizer=keras.optimizers.Adam(0.02), verbose=0,
+        PAIRS,
+        latent_dim=32,
+        epochs=60,
+        batch_size=4,
+        validation_split=0,
+        optimizer=keras.optimizers.Adam(0.02),
+        verbose=0,
     )
     return translator
 
@@ -124,27 +133,48 @@ def test_batched_decoding_equals_the_lesson_loop(lesson_translator):
     assert len({tuple(indices) for indices in batched}) == len(PAIRS)
     # Short length limits cut every sentence the same way the lesson loop does.
     cut = batch_greedy_decode(
-        encoder_model, decoder_model, encoder_input_data,
-        start_index=features["<START>"], end_index=features["<END>"],
-        max_length=2, one_hot_size=len(features),
+        encoder_model,
+        decoder_model,
+        encoder_input_data,
+        start_index=features["<START>"],
+        end_index=features["<END>"],
+        max_length=2,
+        one_hot_size=len(features),
     )
     assert all(len(indices) <= 2 for indices in cut)
     with pytest.raises(ValueError):
-        batch_greedy_decode(encoder_model, decoder_model, encoder_input_data,
-                            start_index=0, end_index=1, max_length=0)
+        batch_greedy_decode(
+            encoder_model,
+            decoder_model,
+            encoder_input_data,
+            start_index=0,
+            end_index=1,
+            max_length=0,
+        )
 
 
 def test_scalable_translator_learns_and_translates_in_batches():
     keras.utils.set_random_seed(0)
     translator, history = train_scalable(
-        PAIRS * 8, max_source_length=6, max_target_length=7, latent_dim=32, embedding_dim=16,
-        epochs=40, batch_size=8, validation_split=0, verbose=0,
+        PAIRS * 8,
+        max_source_length=6,
+        max_target_length=7,
+        latent_dim=32,
+        embedding_dim=16,
+        epochs=40,
+        batch_size=8,
+        validation_split=0,
+        verbose=0,
         optimizer=keras.optimizers.Adam(0.02),
     )
     assert history["loss"][-1] < 0.2 * history["loss"][0]
     outputs = translator.translate_batch([source for source, _ in PAIRS], batch_size=3)
-    assert outputs == ["estoy cansado .", "¿ dónde está la estación ?", "¡ muchas gracias !",
-                       "comemos pan ."]
+    assert outputs == [
+        "estoy cansado .",
+        "¿ dónde está la estación ?",
+        "¡ muchas gracias !",
+        "comemos pan .",
+    ]
     with pytest.warns(UserWarning, match="zebra"):
         translator.translate_batch(["I am a zebra."])
 
@@ -180,7 +210,10 @@ def test_mirrored_strategy_on_two_logical_cpu_devices():
     # A fresh process: logical devices must be configured before TensorFlow starts.
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     result = subprocess.run(
-        [sys.executable, "-c", DISTRIBUTED_SCRIPT], capture_output=True, text=True, env=env,
+        [sys.executable, "-c", DISTRIBUTED_SCRIPT],
+        capture_output=True,
+        text=True,
+        env=env,
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]

@@ -2,7 +2,13 @@ import pytest
 
 from seq2seq_helpers.training import train_translator
 
-PAIRS = [("Hi.", "Hola."), ("Bye.", "Adiós."), ("Thanks.", "Gracias."), ("Yes.", "Sí."), ("No.", "No.")]
+PAIRS = [
+    ("Hi.", "Hola."),
+    ("Bye.", "Adiós."),
+    ("Thanks.", "Gracias."),
+    ("Yes.", "Sí."),
+    ("No.", "No."),
+]
 
 
 def test_train_translator_returns_translator_and_history():

@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from seq2seq_helpers.checks.feedback import Feedback, report as _report, unanswered as _unanswered
+from seq2seq_helpers.checks.feedback import Feedback
+from seq2seq_helpers.checks.feedback import report as _report
+from seq2seq_helpers.checks.feedback import unanswered as _unanswered
 from seq2seq_helpers.text import tokenize
 
 
@@ -93,7 +95,9 @@ def check_lstm_parameter_count(answer: int | None, input_dim: int, units: int) -
         return _unanswered("replace None with your predicted number of parameters.")
     expected = lstm_parameter_count(input_dim, units)
     if answer == expected:
-        return _report(True, f"4 gates x ({units} x ({input_dim} + {units}) + {units}) = {expected}.")
+        return _report(
+            True, f"4 gates x ({units} x ({input_dim} + {units}) + {units}) = {expected}."
+        )
     if answer == units * (input_dim + units) + units:
         return _report(False, "that is one gate; an LSTM has 4 (input, forget, cell, output).")
     if answer == 4 * units * (input_dim + units):
@@ -106,13 +110,17 @@ def check_best_epoch(answer: int | None, history: Mapping[str, Sequence[float]])
     if answer is None:
         return _unanswered("replace None with the epoch number where val_loss is lowest.")
     if "val_loss" not in history:
-        raise ValueError("history has no 'val_loss'; train with validation_split or validation_data.")
+        raise ValueError(
+            "history has no 'val_loss'; train with validation_split or validation_data."
+        )
     best = int(np.argmin(history["val_loss"])) + 1
     if answer == best:
         return _report(True, f"validation loss is lowest at epoch {best}; later epochs overfit.")
     if answer == best - 1:
         return _report(False, "off by one: Keras counts epochs from 1 in its log.")
-    return _report(False, f"look at the validation curve again: its minimum is not at epoch {answer}.")
+    return _report(
+        False, f"look at the validation curve again: its minimum is not at epoch {answer}."
+    )
 
 
 def check_unknown_words(
@@ -127,7 +135,9 @@ def check_unknown_words(
     known = [token for token in answer if token in input_features_dict]
     if known:
         return _report(False, f"{known} are in the training vocabulary, so they are not skipped.")
-    return _report(False, f"some unknown words are missing from your list ({len(expected)} in all).")
+    return _report(
+        False, f"some unknown words are missing from your list ({len(expected)} in all)."
+    )
 
 
 def check_vocabulary_size(
@@ -139,13 +149,21 @@ def check_vocabulary_size(
     expected = len({token for sentence in sentences for token in tokenize(sentence, lowercase)})
     other = len({token for sentence in sentences for token in tokenize(sentence, not lowercase)})
     if answer == expected:
-        return _report(True, f"{expected} distinct tokens ({other} with lowercase={not lowercase}).")
+        return _report(
+            True, f"{expected} distinct tokens ({other} with lowercase={not lowercase})."
+        )
     if answer == other:
-        return _report(False, f"{other} is the size with lowercase={not lowercase}; this asks for "
-                              f"lowercase={lowercase}.")
+        return _report(
+            False,
+            f"{other} is the size with lowercase={not lowercase}; this asks for "
+            f"lowercase={lowercase}.",
+        )
     direction = "more" if expected > other else "fewer"
-    return _report(False, f"keeping capitals gives {direction} tokens than lowercasing ({other}): "
-                          "'Tom' and 'tom' become two different tokens.")
+    return _report(
+        False,
+        f"keeping capitals gives {direction} tokens than lowercasing ({other}): "
+        "'Tom' and 'tom' become two different tokens.",
+    )
 
 
 def check_reply_pairs(answer: Sequence[tuple[str, str]] | None, conversation) -> Feedback:
@@ -160,11 +178,17 @@ def check_reply_pairs(answer: Sequence[tuple[str, str]] | None, conversation) ->
     if answer == expected:
         return _report(True, f"{len(expected)} pairs, one per change of sender.")
     if len(answer) > len(expected):
-        return _report(False, "two messages in a row by the same sender are one turn: join them "
-                              "with a space instead of making a pair of them.")
+        return _report(
+            False,
+            "two messages in a row by the same sender are one turn: join them "
+            "with a space instead of making a pair of them.",
+        )
     if len(answer) < len(expected):
-        return _report(False, f"there are {len(expected)} changes of sender, so {len(expected)} "
-                              "pairs: each reply is also the message of the next pair.")
+        return _report(
+            False,
+            f"there are {len(expected)} changes of sender, so {len(expected)} "
+            "pairs: each reply is also the message of the next pair.",
+        )
     first_wrong = next(i for i, (a, b) in enumerate(zip(answer, expected)) if a != b)
     return _report(False, f"pair {first_wrong} should be {expected[first_wrong]}.")
 
@@ -177,11 +201,17 @@ def check_one_hot_megabytes(
         return _unanswered("replace None with the number of megabytes.")
     expected = 4 * pairs * time_steps * vocabulary * arrays / 1e6
     if abs(answer - expected) <= 0.01 * expected:
-        return _report(True, f"{pairs} x {time_steps} x {vocabulary} x 4 bytes "
-                             f"{'x ' + str(arrays) + ' ' if arrays > 1 else ''}= {expected:,.1f} MB.")
+        return _report(
+            True,
+            f"{pairs} x {time_steps} x {vocabulary} x 4 bytes "
+            f"{'x ' + str(arrays) + ' ' if arrays > 1 else ''}= {expected:,.1f} MB.",
+        )
     if abs(answer - expected / 4) <= 0.01 * expected:
         return _report(False, "each float32 number takes 4 bytes, not 1.")
     if abs(answer * 1e6 - expected) <= 0.01 * expected:
         return _report(False, "that looks like bytes or the wrong unit: give megabytes.")
-    return _report(False, f"multiply pairs x time steps x vocabulary x 4 bytes, divide by 1e6 "
-                          f"(you gave {answer:,.1f}).")
+    return _report(
+        False,
+        f"multiply pairs x time steps x vocabulary x 4 bytes, divide by 1e6 "
+        f"(you gave {answer:,.1f}).",
+    )

@@ -13,75 +13,156 @@ QUESTIONS: dict[str, tuple[str, dict[str, tuple[str, bool, str]]]] = {
     "no_initial_state": (
         "Without initial_state=encoder_states, why can the model never translate?",
         {
-            "a": ('It fails to build: the shapes no longer match.', False, "the model still trains and runs; the shapes do not change."),
-            "b": ('The decoder starts from zeros, so it never learns anything about the English sentence.', True, "the decoder then starts from zeros for every sentence, so nothing about "
-                        "the English sentence reaches it: the encoder is disconnected (the "
-                        "summary shows the encoder LSTM feeding nothing)."),
-            "c": ('It has fewer parameters, so it cannot learn enough.', False, "the number of parameters is the same; only the connection is gone."),
+            "a": (
+                "It fails to build: the shapes no longer match.",
+                False,
+                "the model still trains and runs; the shapes do not change.",
+            ),
+            "b": (
+                "The decoder starts from zeros, so it never learns anything about the English sentence.",
+                True,
+                "the decoder then starts from zeros for every sentence, so nothing about "
+                "the English sentence reaches it: the encoder is disconnected (the "
+                "summary shows the encoder LSTM feeding nothing).",
+            ),
+            "c": (
+                "It has fewer parameters, so it cannot learn enough.",
+                False,
+                "the number of parameters is the same; only the connection is gone.",
+            ),
         },
     ),
     "batch_size_50": (
         "With batch_size=50 instead of 10 (same epochs), what happens?",
         {
-            "a": ('Epochs are faster, but there are 5x fewer updates, so the loss falls more slowly per epoch.', True, "each epoch is faster (fewer, bigger steps use the CPU better) but makes 5x "
-                        "fewer weight updates, so the loss falls more slowly per epoch."),
-            "b": ('Epochs are slower, and the model learns more per epoch.', False, "a bigger batch does not mean more learning per epoch: it means fewer "
-                         "updates, each averaged over more sentences."),
-            "c": ('Nothing changes: the batch size only affects memory.', False, "the batch size changes how often weights are updated, so the curves do "
-                         "change."),
+            "a": (
+                "Epochs are faster, but there are 5x fewer updates, so the loss falls more slowly per epoch.",
+                True,
+                "each epoch is faster (fewer, bigger steps use the CPU better) but makes 5x "
+                "fewer weight updates, so the loss falls more slowly per epoch.",
+            ),
+            "b": (
+                "Epochs are slower, and the model learns more per epoch.",
+                False,
+                "a bigger batch does not mean more learning per epoch: it means fewer "
+                "updates, each averaged over more sentences.",
+            ),
+            "c": (
+                "Nothing changes: the batch size only affects memory.",
+                False,
+                "the batch size changes how often weights are updated, so the curves do change.",
+            ),
         },
     ),
     "early_stopping": (
         "What does EarlyStopping(patience=5, restore_best_weights=True) give you?",
         {
-            "a": ('It lowers the best validation loss the model can reach.', False, "it does not improve the best validation loss itself; it stops after it "
-                         "and keeps those weights."),
-            "b": ("It stops a few epochs after the best validation loss and keeps that epoch's weights.", True, "training ends 5 epochs after the lowest validation loss, and the model "
-                        "keeps the weights of that best epoch: less overfitting, less time."),
-            "c": ('It keeps the weights of the last epoch it trained.', False, "without restore_best_weights you would keep the last weights, 5 epochs "
-                         "past the best; with it you keep the best."),
+            "a": (
+                "It lowers the best validation loss the model can reach.",
+                False,
+                "it does not improve the best validation loss itself; it stops after it "
+                "and keeps those weights.",
+            ),
+            "b": (
+                "It stops a few epochs after the best validation loss and keeps that epoch's weights.",
+                True,
+                "training ends 5 epochs after the lowest validation loss, and the model "
+                "keeps the weights of that best epoch: less overfitting, less time.",
+            ),
+            "c": (
+                "It keeps the weights of the last epoch it trained.",
+                False,
+                "without restore_best_weights you would keep the last weights, 5 epochs "
+                "past the best; with it you keep the best.",
+            ),
         },
     ),
     "generic_replies": (
         "Why does greedy decoding give so many 'yeah' / 'i'm good' replies?",
         {
-            "a": ("The training data has almost only 'yeah' replies.", False, "the data has varied replies; the problem is which one maximizes "
-                         "probability."),
-            "b": ('Training predicts the most probable reply on average, and greedy picks the top word each step.', True, "cross-entropy training makes the model predict the average reply, and "
-                        "greedy decoding always picks the most probable word: short safe replies "
-                        "win for almost any message."),
-            "c": ('LATENT_DIM is too small; doubling it would fix it.', False, "a bigger LATENT_DIM alone does not fix it; the objective and the "
-                         "decoding rule do."),
+            "a": (
+                "The training data has almost only 'yeah' replies.",
+                False,
+                "the data has varied replies; the problem is which one maximizes probability.",
+            ),
+            "b": (
+                "Training predicts the most probable reply on average, and greedy picks the top word each step.",
+                True,
+                "cross-entropy training makes the model predict the average reply, and "
+                "greedy decoding always picks the most probable word: short safe replies "
+                "win for almost any message.",
+            ),
+            "c": (
+                "LATENT_DIM is too small; doubling it would fix it.",
+                False,
+                "a bigger LATENT_DIM alone does not fix it; the objective and the "
+                "decoding rule do.",
+            ),
         },
     ),
     "high_temperature": (
         "What happens to replies at temperature 1.5 compared with 0.7?",
         {
-            "a": ('Replies get more varied and less grammatical.', True, "the distribution is flattened, so rare words are drawn more often: more "
-                        "varied, less grammatical replies."),
-            "b": ('Replies get more repetitive: the top word dominates more.', False, "a higher temperature flattens the distribution; it makes the top word "
-                         "less, not more, dominant."),
-            "c": ('Nothing changes when a seed is fixed.', False, "with a fixed seed the reply is reproducible, but the temperature still "
-                         "changes which reply comes out."),
+            "a": (
+                "Replies get more varied and less grammatical.",
+                True,
+                "the distribution is flattened, so rare words are drawn more often: more "
+                "varied, less grammatical replies.",
+            ),
+            "b": (
+                "Replies get more repetitive: the top word dominates more.",
+                False,
+                "a higher temperature flattens the distribution; it makes the top word "
+                "less, not more, dominant.",
+            ),
+            "c": (
+                "Nothing changes when a seed is fixed.",
+                False,
+                "with a fixed seed the reply is reproducible, but the temperature still "
+                "changes which reply comes out.",
+            ),
         },
     ),
     "no_mask": (
         "With mask_zero=False, what happens to loss and accuracy?",
         {
-            "a": ('Nothing changes: padding was never part of the loss.', False, "without a mask the padding positions do count, so the numbers change."),
-            "b": ('Padding positions are scored: the loss depends on padding and accuracy is inflated.', True, "padding positions (target id 0) are scored too: the loss changes with the "
-                        "amount of padding, and accuracy is inflated by easy padding predictions."),
-            "c": ('The model cannot run without a mask.', False, "the model still runs: the embedding just treats 0 as an ordinary token."),
+            "a": (
+                "Nothing changes: padding was never part of the loss.",
+                False,
+                "without a mask the padding positions do count, so the numbers change.",
+            ),
+            "b": (
+                "Padding positions are scored: the loss depends on padding and accuracy is inflated.",
+                True,
+                "padding positions (target id 0) are scored too: the loss changes with the "
+                "amount of padding, and accuracy is inflated by easy padding predictions.",
+            ),
+            "c": (
+                "The model cannot run without a mask.",
+                False,
+                "the model still runs: the embedding just treats 0 as an ordinary token.",
+            ),
         },
     ),
     "decode_chunks": (
         "Why is batched decoding faster per sentence with bigger chunks?",
         {
-            "a": ('A decoder step costs about the same for 1 or 64 sentences, so bigger chunks share that cost.', True, "each decoder step costs about the same for 1 or 64 sentences on a CPU "
-                        "(the overhead dominates), so more sentences per step share that cost."),
-            "b": ('Bigger chunks need fewer decoder steps per sentence.', False, "the number of steps depends on the longest sentence, not on the chunk "
-                         "size."),
-            "c": ('Bigger chunks change the translations, which makes them shorter.', False, "the outputs are identical whatever the chunk size; only the time changes."),
+            "a": (
+                "A decoder step costs about the same for 1 or 64 sentences, so bigger chunks share that cost.",
+                True,
+                "each decoder step costs about the same for 1 or 64 sentences on a CPU "
+                "(the overhead dominates), so more sentences per step share that cost.",
+            ),
+            "b": (
+                "Bigger chunks need fewer decoder steps per sentence.",
+                False,
+                "the number of steps depends on the longest sentence, not on the chunk size.",
+            ),
+            "c": (
+                "Bigger chunks change the translations, which makes them shorter.",
+                False,
+                "the outputs are identical whatever the chunk size; only the time changes.",
+            ),
         },
     ),
 }
