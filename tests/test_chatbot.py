@@ -1,11 +1,10 @@
-import keras
 import numpy as np
 import pytest
+from tiny_models import train_tiny_translator
 
 from seq2seq_helpers import chatbot as chat
 from seq2seq_helpers.chatbot import ChatBot, chat_loop, chat_mode
 from seq2seq_helpers.decoding import choose_next_token
-from seq2seq_helpers.training import train_translator
 
 PAIRS = [
     ("hi !", "hello , how are you ?"),
@@ -17,17 +16,7 @@ PAIRS = [
 
 @pytest.fixture(scope="module")
 def bot():
-    keras.utils.set_random_seed(0)
-    translator, _ = train_translator(
-        PAIRS,
-        latent_dim=32,
-        epochs=150,
-        batch_size=4,
-        validation_split=0,
-        optimizer=keras.optimizers.Adam(0.02),
-        verbose=0,
-    )
-    return ChatBot(translator)
+    return ChatBot(train_tiny_translator(PAIRS, epochs=150))
 
 
 def test_respond_reproduces_trained_replies_as_readable_text(bot):

@@ -8,6 +8,7 @@ import textwrap
 import keras
 import numpy as np
 import pytest
+from tiny_models import train_tiny_translator
 
 from seq2seq_helpers.fast_decoding import batch_greedy_decode
 from seq2seq_helpers.scalable import (
@@ -95,19 +96,7 @@ def test_dataset_batches_and_shapes():
 
 @pytest.fixture(scope="module")
 def lesson_translator():
-    from seq2seq_helpers.training import train_translator
-
-    keras.utils.set_random_seed(0)
-    translator, _ = train_translator(
-        PAIRS,
-        latent_dim=32,
-        epochs=60,
-        batch_size=4,
-        validation_split=0,
-        optimizer=keras.optimizers.Adam(0.02),
-        verbose=0,
-    )
-    return translator
+    return train_tiny_translator(PAIRS, epochs=60)
 
 
 def test_batched_decoding_equals_the_lesson_loop(lesson_translator):
