@@ -93,6 +93,8 @@ def run_lesson(args, pairs, held_out) -> dict:
     from seq2seq_helpers.vectorize import make_training_arrays
 
     keras.utils.set_random_seed(0)
+    # Built here only to measure them, then freed: train_translator builds its own copy, and two
+    # copies alive at once would inflate this pipeline's peak memory.
     arrays = make_training_arrays(prepare_training_setup(pairs))
     array_bytes = sum(a.nbytes for a in arrays)
     del arrays
@@ -134,7 +136,7 @@ def run_lesson(args, pairs, held_out) -> dict:
 def run_scalable(args, pairs, held_out) -> dict:
     import keras
 
-    from seq2seq_helpers.scalable import make_vectorizers, vectorize_pairs
+    from seq2seq_helpers.scalable import vectorize_pairs
     from seq2seq_helpers.scalable_training import train_scalable, training_array_bytes
     from seq2seq_helpers.text import tokenize
 
@@ -152,7 +154,7 @@ def run_scalable(args, pairs, held_out) -> dict:
         callbacks=[timer.callback, early_stopping(args.patience)],
         verbose=0,
     )
-    inputs, targets = vectorize_pairs(make_vectorizers(pairs, max_source, max_target), pairs)
+    inputs, targets = vectorize_pairs(translator.vectorizers, pairs)
     best = min(range(len(history["val_loss"])), key=history["val_loss"].__getitem__)
     translator.translate_batch([s for s, _ in held_out[:8]])  # trace the compiled step once
     start = time.perf_counter()

@@ -10,6 +10,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+from seq2seq_helpers.config import is_fast_mode
 from seq2seq_helpers.conversations import clean_text
 from seq2seq_helpers.text import detokenize
 from seq2seq_helpers.translator import Translator
@@ -84,10 +85,7 @@ def chat_mode() -> str:
     kernel whose front end does not accept input. Otherwise a widget when ipywidgets is
     installed, else a plain ``input()`` loop.
     """
-    if (
-        os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-        or os.environ.get("SEQ2SEQ_FAST") == "1"
-    ):
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"} or is_fast_mode():
         return "scripted"
     try:
         from IPython import get_ipython

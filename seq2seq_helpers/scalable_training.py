@@ -39,6 +39,7 @@ class ScalableTranslator:
 
     model: keras.Model
     vectorizers: Vectorizers
+    max_source_length: int
     max_target_length: int
     _inference: tuple[keras.Model, keras.Model] | None = field(default=None, repr=False)
 
@@ -54,7 +55,7 @@ class ScalableTranslator:
         Words never seen in training become ``[UNK]``; sentences longer than the model's input
         length are truncated; both with a warning.
         """
-        limit = self.vectorizers.source._output_sequence_length
+        limit = self.max_source_length
         known = set(self.vectorizers.source_vocabulary)
         tokens = [tokenize(sentence) for sentence in sentences]
         unknown = sorted({t for sentence in tokens for t in sentence if t not in known})
@@ -135,7 +136,8 @@ def train_scalable(
         verbose=verbose,
         shuffle=False,  # the dataset shuffles itself, every epoch
     )
-    return ScalableTranslator(model, vectorizers, max_target_length), history.history
+    translator = ScalableTranslator(model, vectorizers, max_source_length, max_target_length)
+    return translator, history.history
 
 
 def training_array_bytes(inputs: tuple[np.ndarray, np.ndarray], targets: np.ndarray) -> int:
