@@ -223,6 +223,14 @@ def main() -> None:
         action="store_true",
         help="only the memory-growth table and plot (no training)",
     )
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="for each --growth pair count, measure training samples/s and decoding ms/sentence "
+        "of both pipelines (2 epochs each); one-hot runs above --one-hot-limit-mb are skipped "
+        "and the memory they would need is printed",
+    )
+    parser.add_argument("--one-hot-limit-mb", type=float, default=3000)
     parser.add_argument("--out", default=str(HERE / "results"), help="folder for JSON and plot")
     parser.add_argument("--worker", choices=["lesson", "scalable"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -232,15 +240,11 @@ def main() -> None:
     results = {}
     if args.growth_only:
         return report_growth(args, results)
+    if args.sweep:
+        return sweep(args)
     _, held_out = load_data(args)  # fails early, with a clear message, if the data is too small
     for name in ("lesson", "scalable"):
-        print(f"running the {name} pipeline ...", flush=True)
-        command = [sys.executable, __file__, "--worker", name, *sys.argv[1:]]
-        done = subprocess.run(command, capture_output=True, text=True)
-        lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-        if done.returncode != 0 or not lines:
-            raise SystemExit(f"the {name} pipeline failed:\n{done.stderr[-4000:]}")
-        results[name] = json.loads(lines[-1][len("RESULT ") :])
+        results[name] = run_worker(name)
 
     from seq2seq_helpers.evaluation import translation_scores
 
@@ -272,6 +276,59 @@ def main() -> None:
             ratio = f"{b / a:,.2f}x"
         print(f"{label:30} {a:12,.3f} {b:12,.3f} {ratio:>10}")
     report_growth(args, results)
+
+
+def run_worker(name: str, *overrides: str) -> dict:
+    """Run one pipeline in its own process (same options, plus ``overrides``); its figures."""
+    print(f"running the {name} pipeline {' '.join(overrides)} ...", flush=True)
+    command = [sys.executable, __file__, *sys.argv[1:], *overrides, "--worker", name]
+    done = subprocess.run(command, capture_output=True, text=True)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"the {name} pipeline failed:\n{done.stderr[-4000:]}")
+    return json.loads(lines[-1][len("RESULT ") :])
+
+
+def sweep(args) -> None:
+    """Throughput and decoding speed of both pipelines as the number of pairs grows."""
+    all_pairs = load_all_pairs(args)
+    rows = []
+    for count in [int(c) for c in args.growth.split(",") if c]:
+        if count + 20 > len(all_pairs):
+            print(f"{count}: the data has only {len(all_pairs)} pairs")
+            continue
+        one_hot, ids = one_hot_and_id_bytes(all_pairs[:count])
+        row = {"pairs": count, "one_hot_bytes": one_hot, "integer_bytes": ids}
+        short = ("--pairs", str(count), "--held-out", "20", "--max-epochs", "2", "--patience", "99")
+        for name in ("lesson", "scalable"):
+            if name == "lesson" and one_hot / 1e6 > args.one_hot_limit_mb:
+                row["lesson"] = None  # would not fit the limit: report what it would need
+                continue
+            figures = run_worker(name, *short)
+            row[name] = {k: figures[k] for k in ("samples_per_second", "decode_ms_per_sentence")}
+        rows.append(row)
+
+    print(
+        f"\n{'pairs':>7} {'one-hot MB':>11} {'ids MB':>8} {'lesson samples/s':>17} "
+        f"{'scalable samples/s':>19} {'lesson ms/sent':>15} {'scalable ms/sent':>17}"
+    )
+    for row in rows:
+        lesson, scalable = row["lesson"], row["scalable"]
+        lesson_speed = f"{lesson['samples_per_second']:17,.0f}" if lesson else f"{'(not run)':>17}"
+        lesson_ms = f"{lesson['decode_ms_per_sentence']:15,.1f}" if lesson else f"{'':>15}"
+        print(
+            f"{row['pairs']:>7} {row['one_hot_bytes'] / 1e6:11,.0f} "
+            f"{row['integer_bytes'] / 1e6:8,.2f} {lesson_speed} "
+            f"{scalable['samples_per_second']:19,.0f} {lesson_ms} "
+            f"{scalable['decode_ms_per_sentence']:17,.2f}"
+        )
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "sweep.json").write_text(json.dumps({"settings": vars(args), "rows": rows}, indent=1))
+    print(
+        f"\nwrote {out / 'sweep.json'}; one-hot runs above {args.one_hot_limit_mb:,.0f} MB "
+        "were not run"
+    )
 
 
 def report_growth(args, results: dict) -> None:

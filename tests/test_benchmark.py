@@ -52,3 +52,18 @@ def test_benchmark_rejects_more_pairs_than_the_data_has(tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert "needs 5300 pairs; the data has 3651" in result.stdout + result.stderr
+
+
+def test_sweep_reports_speed_per_pair_count_and_skips_what_would_not_fit(tmp_path):
+    command = [
+        sys.executable, str(SCRIPT), "--sweep", "--growth", "60,3000", "--latent-dim", "8",
+        "--one-hot-limit-mb", "20", "--out", str(tmp_path),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = json.loads((tmp_path / "sweep.json").read_text())["rows"]
+    assert [row["pairs"] for row in rows] == [60, 3000]
+    assert rows[0]["lesson"]["samples_per_second"] > 0
+    assert rows[1]["lesson"] is None and rows[1]["one_hot_bytes"] > 20e6  # reported, not run
+    assert rows[1]["scalable"]["decode_ms_per_sentence"] > 0
+    assert "(not run)" in result.stdout
