@@ -10,7 +10,6 @@ trained model or from one loaded with ``keras.models.load_model`` alike, never b
 
 from __future__ import annotations
 
-import keras
 from keras.layers import LSTM, Dense, Input
 from keras.models import Model
 
@@ -94,8 +93,3 @@ def build_inference_models(model: Model) -> tuple[Model, Model]:
         name="decoder_model",
     )
     return encoder_model, decoder_model
-
-
-def count_parameters(model: keras.Model) -> int:
-    """Number of trainable weights (used in the notebooks' shape checks)."""
-    return int(sum(keras.ops.size(weight) for weight in model.trainable_weights))

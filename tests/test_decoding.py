@@ -1,11 +1,11 @@
 """decode_sequence and Translator on a tiny model trained until it reproduces its pairs."""
 
-import keras
 import numpy as np
 import pytest
+from tiny_models import train_tiny_translator
 
 from seq2seq_helpers.decoding import decode_sequence
-from seq2seq_helpers.models import build_inference_models, build_training_model
+from seq2seq_helpers.models import build_inference_models
 from seq2seq_helpers.text import prepare_training_setup
 from seq2seq_helpers.translator import Translator, Vocabularies
 from seq2seq_helpers.vectorize import make_training_arrays
@@ -20,19 +20,9 @@ PAIRS = [
 
 @pytest.fixture(scope="module")
 def trained():
-    keras.utils.set_random_seed(0)
     setup = prepare_training_setup(PAIRS)
-    encoder_input_data, decoder_input_data, decoder_target_data = make_training_arrays(setup)
-    model = build_training_model(setup.num_encoder_tokens, setup.num_decoder_tokens, latent_dim=32)
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="categorical_crossentropy")
-    model.fit(
-        [encoder_input_data, decoder_input_data],
-        decoder_target_data,
-        batch_size=4,
-        epochs=150,
-        verbose=0,
-    )
-    return setup, encoder_input_data, model
+    encoder_input_data, _, _ = make_training_arrays(setup)
+    return setup, encoder_input_data, train_tiny_translator(PAIRS, epochs=150).model
 
 
 def expected_words(target: str) -> str:

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from seq2seq_helpers.models import build_inference_models, build_training_model, count_parameters
+from seq2seq_helpers.models import build_inference_models, build_training_model
 
 
 def test_training_model_shapes_and_names():
@@ -15,7 +15,7 @@ def test_training_model_shapes_and_names():
     assert {"encoder_lstm", "decoder_lstm", "decoder_dense"} <= names
     # Two LSTMs (4 gates each) plus the softmax layer.
     expected = 4 * (16 * (7 + 16) + 16) + 4 * (16 * (9 + 16) + 16) + 16 * 9 + 9
-    assert count_parameters(model) == expected
+    assert model.count_params() == expected
 
 
 @pytest.mark.parametrize("bad", [0, -3, 2.0])

@@ -107,29 +107,25 @@ def test_batched_decoding_equals_the_lesson_loop(lesson_translator):
     encoder_input_data, _, _ = make_training_arrays(setup)
     encoder_model, decoder_model = lesson_translator.inference_models
     features = setup.target_features_dict
-    batched = batch_greedy_decode(
-        encoder_model,
-        decoder_model,
-        encoder_input_data,
-        start_index=features["<START>"],
-        end_index=features["<END>"],
-        max_length=setup.max_decoder_seq_length,
-        one_hot_size=len(features),
-    )
+
+    def decode(max_length):
+        return batch_greedy_decode(
+            encoder_model,
+            decoder_model,
+            encoder_input_data,
+            start_index=features["<START>"],
+            end_index=features["<END>"],
+            max_length=max_length,
+            one_hot_size=len(features),
+        )
+
+    batched = decode(setup.max_decoder_seq_length)
     for indices, (source, _) in zip(batched, PAIRS):
         words = " ".join(setup.reverse_target_features_dict[i] for i in indices)
         assert words == lesson_translator.translate(source)
     assert len({tuple(indices) for indices in batched}) == len(PAIRS)
     # Short length limits cut every sentence the same way the lesson loop does.
-    cut = batch_greedy_decode(
-        encoder_model,
-        decoder_model,
-        encoder_input_data,
-        start_index=features["<START>"],
-        end_index=features["<END>"],
-        max_length=2,
-        one_hot_size=len(features),
-    )
+    cut = decode(2)
     assert all(len(indices) <= 2 for indices in cut)
     with pytest.raises(ValueError):
         batch_greedy_decode(
