@@ -36,9 +36,6 @@ def load_all_pairs(args) -> list:
         from seq2seq_helpers.conversations import extract_pairs, load_chitchat_conversations
 
         pairs, _ = extract_pairs(load_chitchat_conversations(), max_words=args.max_words, seed=1)
-        import random
-
-        random.Random(1).shuffle(pairs)
     else:
         pairs = load_pairs(args.data or DEFAULT_CORPUS, sample=True, seed=1)
     return pairs

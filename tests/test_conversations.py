@@ -1,6 +1,12 @@
 import pytest
 
-from seq2seq_helpers.conversations import clean_text, conversation_turns, extract_pairs
+from seq2seq_helpers.conversations import (
+    clean_text,
+    conversation_turns,
+    extract_pairs,
+    first_clause,
+    last_question,
+)
 
 
 def message(sender, text):
@@ -54,6 +60,10 @@ def test_seeded_sample():
     first, _ = extract_pairs(many, num_pairs=5, seed=3)
     again, report = extract_pairs(many, num_pairs=5, seed=3)
     assert first == again and len(first) == 5 and report.counts["sampled"] == 5
+    everything, report = extract_pairs(many, seed=3)
+    ordered = [(f"hi {i}", f"yo {i}") for i in range(30)]
+    assert sorted(everything) == sorted(ordered) and everything != ordered  # shuffled, all kept
+    assert report.counts["shuffled"] == 30
 
 
 @pytest.mark.parametrize("kwargs", [{"max_words": 0}, {"num_pairs": 0}, {"num_pairs": 1.5}])
@@ -73,3 +83,60 @@ def test_first_turns_keeps_the_openings_only():
     assert report.counts["consecutive turns, new sender"] == 2
     with pytest.raises(ValueError, match="first_turns"):
         extract_pairs(CONVERSATIONS, first_turns=1)
+
+
+def test_last_question_and_first_clause():
+    assert last_question("cool . so what do you do for fun ? i love movies") == (
+        "so what do you do for fun ?"
+    )
+    assert last_question("where ? and why ?") == "and why ?"
+    assert last_question("no question here .") is None
+    assert last_question("? ? ?") is None  # punctuation only is not a question
+    assert first_clause("i like reading , hiking and movies . you ?") == "i like reading"
+    assert first_clause("yes ! i do") == "yes !"
+    assert first_clause(", . !") is None
+
+
+QUESTION_CONVERSATION = [
+    [message("a", "Hi! How are you?")],
+    [message("b", "Good. Cool day today. So what do you do for fun?")],
+    [message("a", "I like reading, hiking and movies. You?")],
+    [message("b", "Mostly music")],
+]
+
+
+def test_questions_add_question_to_first_clause_pairs_from_every_turn():
+    plain, _ = extract_pairs([QUESTION_CONVERSATION], max_words=8, first_turns=2)
+    assert plain == []  # the one opening exchange has a 13-token reply
+    pairs, report = extract_pairs(
+        [QUESTION_CONVERSATION], max_words=8, first_turns=2, common_questions=1
+    )
+    assert ("so what do you do for fun ?", "i like reading") in pairs  # from turns 2-3
+    assert ("you ?", "mostly music") in pairs  # questions come from every turn, not the first 2
+    assert ("how are you ?", "good .") in pairs
+    steps = list(report.counts)
+    assert steps[:2] == ["consecutive turns, new sender", "+ questions asked >= 1 times"]
+    assert report.counts["+ questions asked >= 1 times"] == 1 + 3
+
+
+def test_common_questions_keeps_questions_asked_often_enough():
+    asked_twice = [
+        QUESTION_CONVERSATION,
+        [[message("c", "So what do you do for fun?")], [message("d", "Chess, mostly.")]],
+    ]
+    pairs, _ = extract_pairs(asked_twice, max_words=8, first_turns=2, common_questions=2)
+    questions = {question for question, _ in pairs if question.endswith("?")}
+    assert questions == {"so what do you do for fun ?"}  # the only question asked twice
+    assert ("so what do you do for fun ?", "chess") in pairs
+    with pytest.raises(ValueError, match="common_questions"):
+        extract_pairs(asked_twice, common_questions=0)
+
+
+def test_top_words_keeps_pairs_of_common_words_only():
+    chats = [[[message("a", "hi")], [message("b", "hi there")]] for _ in range(3)]
+    chats.append([[message("a", "hi")], [message("b", "hi zyzzyva")]])
+    pairs, report = extract_pairs(chats, top_words=2)
+    assert pairs == [("hi", "hi there")]
+    assert report.counts["only the 2 most common words"] == 3
+    with pytest.raises(ValueError, match="top_words"):
+        extract_pairs(chats, top_words=0)
