@@ -75,6 +75,8 @@ _CLAUSE_ENDS = _SENTENCE_ENDS | {","}
 def _pieces(text: str, ends: frozenset[str]) -> list[list[str]]:
     """The tokens of a cleaned text cut after each token in ``ends``; pieces without a word
     (a lone "?" or "...") are dropped."""
+    if not isinstance(text, str):
+        raise ValueError(f"expected a cleaned text (a string), got {type(text).__name__}.")
     pieces: list[list[str]] = []
     piece: list[str] = []
     for token in text.split():

@@ -95,6 +95,8 @@ def test_last_question_and_first_clause():
     assert first_clause("i like reading , hiking and movies . you ?") == "i like reading"
     assert first_clause("yes ! i do") == "yes !"
     assert first_clause(", . !") is None
+    with pytest.raises(ValueError, match="a string"):
+        last_question(None)
 
 
 QUESTION_CONVERSATION = [
