@@ -74,3 +74,43 @@ def test_course_corpus_is_clean():
     assert len(set(english)) == len(english), "duplicate English sentences"
     assert all(1 <= len(source.split()) <= 10 for source in english)
     assert any("¿" in target for _, target in pairs) and any("¡" in target for _, target in pairs)
+
+
+def test_windows_1252_file_names_line_and_fix(tmp_path):
+    path = write(tmp_path, "Hi.\tHola.\nI eat.\tComo en el café.\n".encode("cp1252"))
+    with pytest.raises(ValueError) as error:
+        load_pairs(path)
+    message = str(error.value)
+    assert "pairs.tsv, line 2" in message and "not valid utf-8" in message
+    assert "Windows-1252" in message and "encoding='cp1252'" in message
+    assert load_pairs(path, encoding="cp1252")[1] == ("I eat.", "Como en el café.")
+
+
+def test_unknown_encoding_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match="Unknown encoding 'klingon'"):
+        load_pairs(write(tmp_path, b"a\tb\n"), encoding="klingon")
+
+
+def test_folder_instead_of_file(tmp_path):
+    write(tmp_path, b"a\tb\n", name="spa.txt")
+    with pytest.raises(IsADirectoryError, match="is a folder.*spa.txt"):
+        load_pairs(tmp_path)
+
+
+def test_suspicious_text_gives_one_warning_with_counts_and_lines(tmp_path):
+    content = (
+        "Hi.\tHola.\nA &amp; B.\tA y B.\nFine.\tEstÃ¡ bien.\nOk.\tVale.\x07\nBad &lt;.\tMal.\n"
+    )
+    path = write(tmp_path, content.encode())
+    with pytest.warns(UserWarning) as caught:
+        load_pairs(path)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert "2 line(s) with HTML entities" in message and "line(s) 2, 5" in message
+    assert "1 line(s) with mojibake" in message and "line(s) 3" in message
+    assert "1 line(s) with control characters" in message and "line(s) 4" in message
+
+
+def test_clean_spanish_gives_no_warning(tmp_path, recwarn):
+    load_pairs(write(tmp_path, "Where is it?\t¿Dónde está? ¡Qué bien!\n".encode()))
+    assert not recwarn.list
