@@ -6,6 +6,7 @@
     python3 course.py test    # same install, then unit tests + every notebook via nbval (fast mode)
                               #   + a real-browser smoke test of JupyterLab
     python3 course.py export  # execute the notebooks, write offline HTML copies and reveal.js slides
+    python3 course.py download-corpus  # optional: the public Tatoeba/Anki English-Spanish corpus
 
 Only the Python standard library is used here, so it runs on a machine that has nothing but
 Python 3.10+ and pip. The virtual environment lives in .venv/ and is reused; it is reinstalled
@@ -161,6 +162,11 @@ def command_export(python: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def command_download_corpus(python: Path, args: argparse.Namespace) -> int:
+    """Download (or read --from-file), check and convert the public corpus into data/public/."""
+    return run([python, "-m", "seq2seq_helpers.public_corpus", *args.corpus_args])
+
+
 def ensure_chromium() -> str | None:
     """Path of a Chromium for the browser smoke test; installs Debian's package when we can."""
     import shutil
@@ -240,6 +246,13 @@ def main() -> int:
     )
     export_parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     export_parser.add_argument("notebooks", nargs="*", help="only these notebooks (default: all)")
+    download_parser = commands.add_parser(
+        "download-corpus",
+        help="optional: download and convert the public English-Spanish corpus to data/public/",
+        add_help=False,
+        description="Options (see download-corpus --help): --from-file ZIP, --out DIR, "
+        "--test-share X, --overwrite, --url URL.",
+    )
     test_parser = commands.add_parser("test", help="install, then run every test")
     test_parser.add_argument(
         "--skip-browser",
@@ -247,13 +260,20 @@ def main() -> int:
         help="leave out the real-browser smoke test (says so loudly)",
     )
     test_parser.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
-    args = parser.parse_args()
+    args, extra = parser.parse_known_args()
+    if args.command == "download-corpus":
+        args.corpus_args = extra  # the helper's own options, checked by its own parser
+    elif args.command == "test":
+        args.pytest_args += extra  # e.g. course.py test -k corpus -x
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     python = ensure_environment()
     handler = {
         "lab": command_lab,
         "run": command_run,
         "export": command_export,
         "test": command_test,
+        "download-corpus": command_download_corpus,
     }[args.command]
     return handler(python, args)
 
