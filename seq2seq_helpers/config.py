@@ -15,6 +15,8 @@ SAVED_MODELS_ENV_VAR = "SEQ2SEQ_SAVED_MODELS"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_CORPUS = DATA_DIR / "eng_spa_course.tsv"
+# Never trained or validated on: every quality figure of the course is measured on it.
+DEFAULT_TEST_CORPUS = DATA_DIR / "eng_spa_test.tsv"
 
 _TRUE_WORDS = {"1", "true", "yes", "on"}
 _FALSE_WORDS = {"", "0", "false", "no", "off"}

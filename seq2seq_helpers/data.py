@@ -17,7 +17,7 @@ Pair = tuple[str, str]
 
 # Signs of text that went wrong before it reached us, each worth one warning (not an error: the
 # file may still be usable, but the model would learn the damage).
-_SUSPICIOUS = {
+SUSPICIOUS_TEXT = {
     "mojibake (UTF-8 read as Latin-1, e.g. 'Ã¡' for 'á')": re.compile(
         "Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]|â€"
     ),
@@ -70,7 +70,7 @@ def _read_lines(path: Path, encoding: str) -> list[tuple[int, str]]:
 def _warn_about_suspicious_text(path: Path, lines: list[tuple[int, str]]) -> None:
     found = {
         name: [n for n, line in lines if pattern.search(line)]
-        for name, pattern in _SUSPICIOUS.items()
+        for name, pattern in SUSPICIOUS_TEXT.items()
     }
     parts = [
         f"{len(numbers)} line(s) with {name}, first at line(s) "
