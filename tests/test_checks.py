@@ -131,3 +131,57 @@ def test_every_choice_question_has_one_right_option_and_explains_every_option():
     assert "Not answered yet" in str(checks.check_choice("no_mask", None))
     with pytest.raises(ValueError, match="Unknown question"):
         checks.check_choice("nope", "a")
+
+
+# -- exercises where the learner writes the model (notebook 03) --------------------------------
+
+
+def _lesson_model(num_encoder_tokens, num_decoder_tokens, latent_dim, *, state=True, softmax=True):
+    from keras.layers import LSTM, Dense, Input
+    from keras.models import Model
+
+    encoder_inputs = Input(shape=(None, num_encoder_tokens))
+    _, hidden, cell = LSTM(latent_dim, return_state=True)(encoder_inputs)
+    decoder_inputs = Input(shape=(None, num_decoder_tokens))
+    decoder_lstm = LSTM(latent_dim, return_sequences=True)
+    outputs = decoder_lstm(decoder_inputs, initial_state=[hidden, cell] if state else None)
+    outputs = Dense(num_decoder_tokens, activation="softmax" if softmax else None)(outputs)
+    return Model([encoder_inputs, decoder_inputs], outputs)
+
+
+def test_check_training_model_accepts_the_lesson_model_and_names_each_mistake():
+    from seq2seq_helpers.checks import check_training_model
+
+    assert not check_training_model(None) and "Not answered" in str(check_training_model(None))
+    assert check_training_model(_lesson_model)
+    no_state = check_training_model(lambda e, d, k: _lesson_model(e, d, k, state=False))
+    assert not no_state and "initial_state" in str(no_state)
+    no_softmax = check_training_model(lambda e, d, k: _lesson_model(e, d, k, softmax=False))
+    assert not no_softmax and "softmax" in str(no_softmax)
+    crashing = check_training_model(lambda e, d, k: _lesson_model(e, d, None))
+    assert not crashing and "raised" in str(crashing)
+    assert not check_training_model(_lesson_model(7, 9, 4))  # the model, not the function
+
+
+def test_check_model_without_initial_state_measures_the_missing_encoder():
+    from seq2seq_helpers.checks import check_model_without_initial_state
+    from seq2seq_helpers.models import build_training_model
+
+    model = build_training_model(20, 30, 8)
+    without = _lesson_model(20, 30, 8, state=False)
+    right = check_model_without_initial_state(without, model, "b")
+    encoder = model.get_layer("encoder_lstm").count_params()
+    assert right and f"{encoder:,} fewer parameters" in str(right)
+    assert not check_model_without_initial_state(without, model, "c")
+    still_connected = check_model_without_initial_state(_lesson_model(20, 30, 8), model, "b")
+    assert not still_connected and "two LSTM layers" in str(still_connected)
+
+
+def test_parameter_count_formula_is_tried_on_several_sizes():
+    from seq2seq_helpers.checks import check_lstm_parameter_count, lstm_parameter_count
+
+    assert check_lstm_parameter_count(lstm_parameter_count, 958, 256)
+    copied_number = check_lstm_parameter_count(
+        lambda i, u: lstm_parameter_count(958, 256), 958, 256
+    )
+    assert not copied_number and "input_dim=3" in str(copied_number)

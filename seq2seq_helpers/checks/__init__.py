@@ -20,6 +20,7 @@ from seq2seq_helpers.checks.answers import (
 )
 from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
 from seq2seq_helpers.checks.feedback import Feedback
+from seq2seq_helpers.checks.models import check_model_without_initial_state, check_training_model
 
 __all__ = [
     "QUESTIONS",
@@ -27,11 +28,13 @@ __all__ = [
     "check_best_epoch",
     "check_choice",
     "check_lstm_parameter_count",
+    "check_model_without_initial_state",
     "check_one_hot_megabytes",
     "check_reply_pairs",
     "check_shape",
     "check_teacher_forcing",
     "check_tokens",
+    "check_training_model",
     "check_unknown_words",
     "check_vocabulary_size",
     "lstm_parameter_count",

@@ -89,10 +89,26 @@ def lstm_parameter_count(input_dim: int, units: int) -> int:
     return 4 * (units * (input_dim + units) + units)
 
 
-def check_lstm_parameter_count(answer: int | None, input_dim: int, units: int) -> Feedback:
-    """Check a predicted number of LSTM parameters."""
+def check_lstm_parameter_count(answer, input_dim: int, units: int) -> Feedback:
+    """Check a predicted number of LSTM parameters, or a function ``(input_dim, units) -> count``.
+
+    A function is tried on several sizes besides (input_dim, units), so a number copied from a
+    model summary does not pass: the formula has to be right.
+    """
     if answer is None:
         return _unanswered("replace None with your predicted number of parameters.")
+    if callable(answer):
+        for size in ((input_dim, units), (3, 2), (10, 1), (1, 5)):
+            verdict = check_lstm_parameter_count(answer(*size), *size)
+            if not verdict:
+                return _report(
+                    False, f"for input_dim={size[0]}, units={size[1]}: {verdict.message[9:]}"
+                )
+        return _report(
+            True,
+            f"your formula gives Keras' count for every size tried; here 4 gates x ({units} x "
+            f"({input_dim} + {units}) + {units}) = {lstm_parameter_count(input_dim, units):,}.",
+        )
     expected = lstm_parameter_count(input_dim, units)
     if answer == expected:
         return _report(

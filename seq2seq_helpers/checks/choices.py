@@ -16,19 +16,22 @@ QUESTIONS: dict[str, tuple[str, dict[str, tuple[str, bool, str]]]] = {
             "a": (
                 "It fails to build: the shapes no longer match.",
                 False,
-                "the model still trains and runs; the shapes do not change.",
+                "you just built it: the shapes still match, and it would train.",
             ),
             "b": (
-                "The decoder starts from zeros, so it never learns anything about the English sentence.",
+                "encoder_lstm is not in the model at all, so the decoder never sees the English sentence.",
                 True,
-                "the decoder then starts from zeros for every sentence, so nothing about "
-                "the English sentence reaches it: the encoder is disconnected (the "
-                "summary shows the encoder LSTM feeding nothing).",
+                "Keras builds a model by walking back from its outputs; without initial_state "
+                "no path leads from the output to encoder_lstm, so the layer drops out of the "
+                "model (and out of its summary). The decoder starts every sentence from zeros "
+                "and can only learn what Spanish usually looks like.",
             ),
             "c": (
                 "It has fewer parameters, so it cannot learn enough.",
                 False,
-                "the number of parameters is the same; only the connection is gone.",
+                "it does have fewer parameters, but the missing ones are exactly encoder_lstm's "
+                "weights: the decoder is as big as before. What is gone is the connection, not "
+                "capacity.",
             ),
         },
     ),
