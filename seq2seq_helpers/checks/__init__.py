@@ -19,6 +19,7 @@ from seq2seq_helpers.checks.answers import (
     lstm_parameter_count,
 )
 from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
+from seq2seq_helpers.checks.experiments import check_experiment
 from seq2seq_helpers.checks.feedback import Feedback
 from seq2seq_helpers.checks.models import check_model_without_initial_state, check_training_model
 
@@ -27,6 +28,7 @@ __all__ = [
     "Feedback",
     "check_best_epoch",
     "check_choice",
+    "check_experiment",
     "check_lstm_parameter_count",
     "check_model_without_initial_state",
     "check_one_hot_megabytes",
