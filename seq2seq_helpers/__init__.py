@@ -8,7 +8,7 @@ Each module holds one idea and says in its docstring which notebook teaches it:
 - ``vectorize`` -- the one-hot arrays the lesson trains on
 - ``models``    -- the encoder-decoder and its inference models
 - ``decoding``  -- the greedy ``decode_sequence`` loop and ``translate``
-- ``storage``   -- saving and loading a trained translator
+- ``translator`` -- translating with a trained model, saving and loading it
 - ``plotting``  -- training curves and one-hot pictures
 - ``checks``    -- feedback for the notebooks' "try it" exercises
 

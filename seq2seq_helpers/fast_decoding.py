@@ -2,7 +2,8 @@
 
 Introduced in notebooks/07_scaling_up.ipynb.
 
-The lesson's ``decode_sequence`` handles one sentence and calls ``predict()`` twice per word;
+The lesson's ``decode_sequence`` handles one sentence: one encoder ``predict()`` per sentence and
+one decoder ``predict()`` per word;
 ``predict`` sets up a whole input pipeline on every call, which costs far more than the model's
 arithmetic for one step. Here the encoder runs once on the whole batch, and a compiled decoder
 step advances every sentence by one word per call until all of them have said ``<END>``. The
