@@ -27,7 +27,16 @@ SAME_IN_BOTH = set(
     """a animal bar chocolate club color crema cultural doctor e final general golf gas hospital
     hotel idea internet local mango menu natural normal no pizza piano popular radio real sport
     taxi total tour video yoga web wifi email online chat me son come con once sin pan mar red
-    sale dice vino mi solo kilo kilos alcohol pasta euro euros visa rock jazz simple capital""".split()
+    sale dice vino mi solo kilo kilos alcohol pasta euro euros visa rock jazz simple capital
+    tacos spam software rugby robot panda marketing plan judo jeans ideas hockey café gluten
+    videos eclipse paella detective ferry compost chef campus cables tango agenda router picnic
+    metro extra taxis sushi salsa mosquito karaoke flash flamenco curry control cactus ballet
+    de la da del diabetes spinning gigabytes virus antivirus robots faxes peso pesos streaming
+    radios koalas safari patio baobab tornado gases panel tsunami chip perfume spa guaraní
+    quechua hindi cueca tamales kimchi sari kimono incas piñata samba yoruba hummus origami blog
+    influencer coca calle heavy oral""".split()
+    # Spanish verb forms spelled like English words: he (I have), ve, sea, use, decide...
+    + "he ve sea use decide produce escape mole ser".split()
 )
 # ... and most long English words ending like these (terrible, central, actor, popular).
 SAME_ENDINGS = ("al", "ible", "able", "or", "ar")
@@ -65,7 +74,12 @@ def untranslated_words(english: str, spanish: str) -> list[str]:
     """English words (not names, not words spelled the same in Spanish) copied into the Spanish."""
     # A word capitalized on both sides is a name (Tom, Lima), and names stay the same.
     capitalized = [
-        {t.lower() for t in tokenize(side.replace("'", " "), lowercase=False) if t[:1].isupper()}
+        {
+            t
+            for word in side.replace("'", " ").split()
+            if word.lstrip('¿¡"(')[:1].isupper()
+            for t in tokenize(word)
+        }
         for side in (english, spanish)
     ]
     names = capitalized[0] & capitalized[1]

@@ -92,6 +92,7 @@ def load_pairs(
     *,
     sample: bool = False,
     seed: int = 0,
+    max_words: int | None = None,
     encoding: str = "utf-8",
 ) -> list[Pair]:
     """Read (source, target) sentence pairs from a tab-separated file.
@@ -104,6 +105,9 @@ def load_pairs(
             (seeded by ``seed``); if False, return the first ``num_pairs`` pairs of the file.
             With ``num_pairs=None`` and ``sample=True`` the whole file comes back shuffled.
         seed: the random seed used when ``sample`` is True.
+        max_words: keep only pairs whose two sentences each have at most this many words
+            (counted between spaces), before taking ``num_pairs``: the lesson's one-hot arrays
+            grow with the longest sentence, so notebooks 02-05 train on short ones.
         encoding: the file's text encoding. UTF-8 (the default, with or without a byte-order
             mark) is what the course ships; pass ``"cp1252"`` for a file saved by Windows tools.
 
@@ -122,8 +126,11 @@ def load_pairs(
             mojibake, HTML entities or control characters.
     """
     path = Path(path)
-    if num_pairs is not None and (not isinstance(num_pairs, int) or num_pairs < 1):
-        raise ValueError(f"num_pairs must be a positive integer or None, got {num_pairs!r}.")
+    for name, value in (("num_pairs", num_pairs), ("max_words", max_words)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise ValueError(f"{name} must be a positive integer or None, got {value!r}.")
     if path.is_dir():
         inside = sorted(p.name for p in path.iterdir() if p.suffix in {".tsv", ".txt"})
         hint = f" It contains: {', '.join(inside[:5])}." if inside else ""
@@ -138,13 +145,19 @@ def load_pairs(
     lines = _read_lines(path, encoding)
     pairs = [_parse_line(line, path, number) for number, line in lines]
     _warn_about_suspicious_text(path, lines)
+    if max_words is not None:
+        pairs = [p for p in pairs if max(len(p[0].split()), len(p[1].split())) <= max_words]
+        if not pairs:
+            raise ValueError(f"No pair in {path} has at most {max_words} words on both sides.")
     if not pairs:
         raise ValueError(
             f"{path} contains no sentence pairs (the file is empty or only blank lines)."
         )
     if num_pairs is not None and num_pairs > len(pairs):
         warnings.warn(
-            f"Asked for {num_pairs} pairs but {path} has only {len(pairs)}; using all of them.",
+            f"Asked for {num_pairs} pairs but {path} has only {len(pairs)}"
+            + (f" with at most {max_words} words" if max_words else "")
+            + "; using all of them.",
             stacklevel=2,
         )
     if sample:

@@ -114,3 +114,19 @@ def test_suspicious_text_gives_one_warning_with_counts_and_lines(tmp_path):
 def test_clean_spanish_gives_no_warning(tmp_path, recwarn):
     load_pairs(write(tmp_path, "Where is it?\t¿Dónde está? ¡Qué bien!\n".encode()))
     assert not recwarn.list
+
+
+def test_max_words_filters_before_sampling(tmp_path):
+    lines = "".join(f"{'w ' * (i % 6)}s{i}\tt{i}\n" for i in range(60)).encode()
+    path = write(tmp_path, lines)
+    short = load_pairs(path, max_words=3)
+    assert short and all(len(s.split()) <= 3 and len(t.split()) <= 3 for s, t in short)
+    # the first n of a seeded sample equal a seeded sample of n: notebooks 04 and 05 agree
+    assert (
+        load_pairs(path, 5, sample=True, seed=4, max_words=3)
+        == load_pairs(path, sample=True, seed=4, max_words=3)[:5]
+    )
+    with pytest.raises(ValueError, match="at most 1 words"):
+        load_pairs(write(tmp_path, b"a b\tc d\n", name="long.tsv"), max_words=1)
+    with pytest.raises(ValueError, match="max_words"):
+        load_pairs(path, max_words=0)
