@@ -85,3 +85,17 @@ def encode_input_sentence(
 def array_megabytes(*arrays: np.ndarray) -> float:
     """Total memory of the arrays in megabytes (1 MB = 1,000,000 bytes)."""
     return sum(array.nbytes for array in arrays) / 1e6
+
+
+def one_hot_megabytes(pairs: Sequence[tuple[str, str]]) -> float:
+    """What the lesson's three float32 one-hot arrays would take for these pairs, in MB.
+
+    Computed from the vocabulary sizes and the longest sentences, never allocated, so it also
+    answers "how much for the whole corpus?". Introduced in notebooks/02_training_setup.ipynb.
+    """
+    from seq2seq_helpers.text import prepare_training_setup
+
+    setup = prepare_training_setup(pairs)
+    per_pair = setup.max_encoder_seq_length * setup.num_encoder_tokens
+    per_pair += 2 * setup.max_decoder_seq_length * setup.num_decoder_tokens
+    return 4 * len(pairs) * per_pair / 1e6

@@ -69,3 +69,12 @@ def test_long_sentence_is_truncated_with_a_warning(arrays):
         )
     assert encoded.shape == (1, 5, setup.num_encoder_tokens)
     assert encoded.sum() == 5
+
+
+def test_one_hot_megabytes_matches_the_allocated_arrays():
+    from seq2seq_helpers.text import prepare_training_setup
+    from seq2seq_helpers.vectorize import array_megabytes, make_training_arrays, one_hot_megabytes
+
+    pairs = [("I eat.", "Como."), ("We eat bread now.", "Comemos pan ahora.")]
+    allocated = array_megabytes(*make_training_arrays(prepare_training_setup(pairs)))
+    assert one_hot_megabytes(pairs) == pytest.approx(allocated)

@@ -21,14 +21,21 @@ from seq2seq_helpers.checks.answers import (
 from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
 from seq2seq_helpers.checks.experiments import check_experiment
 from seq2seq_helpers.checks.feedback import Feedback
-from seq2seq_helpers.checks.models import check_model_without_initial_state, check_training_model
+from seq2seq_helpers.checks.models import (
+    check_decode_with_probabilities,
+    check_gru_decoder_model,
+    check_model_without_initial_state,
+    check_training_model,
+)
 
 __all__ = [
     "QUESTIONS",
     "Feedback",
     "check_best_epoch",
     "check_choice",
+    "check_decode_with_probabilities",
     "check_experiment",
+    "check_gru_decoder_model",
     "check_lstm_parameter_count",
     "check_model_without_initial_state",
     "check_one_hot_megabytes",

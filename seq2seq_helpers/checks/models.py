@@ -146,3 +146,164 @@ def check_model_without_initial_state(model_without_state, model, choice: str | 
         f"encoder_lstm has {encoder_weights:,}; its layers are {names}."
     )
     return Feedback(verdict.ok, verdict.message + measured)
+
+
+# -- notebook 05: inference models and the decoding loop ---------------------------------------
+
+
+def tiny_gru_model(num_encoder_tokens: int = 7, num_decoder_tokens: int = 9, latent_dim: int = 4):
+    """The lesson's model with GRUs (one state each, not two), layers named as in the lesson."""
+    from keras.layers import GRU, Dense, Input
+    from keras.models import Model
+
+    encoder_inputs = Input(shape=(None, num_encoder_tokens), name="encoder_inputs")
+    _, encoder_state = GRU(latent_dim, return_state=True, name="encoder_gru")(encoder_inputs)
+    decoder_inputs = Input(shape=(None, num_decoder_tokens), name="decoder_inputs")
+    decoder_gru = GRU(latent_dim, return_sequences=True, return_state=True, name="decoder_gru")
+    decoder_outputs, _ = decoder_gru(decoder_inputs, initial_state=encoder_state)
+    outputs = Dense(num_decoder_tokens, activation="softmax", name="decoder_dense")(decoder_outputs)
+    return Model([encoder_inputs, decoder_inputs], outputs)
+
+
+def check_gru_decoder_model(build_decoder_model: Callable | None) -> Feedback:
+    """Check ``build_decoder_model(model) -> decoder_model`` for a GRU seq2seq model.
+
+    The decoder model must take the previous word and *one* state, return the next-word
+    probabilities and the new state, and reuse the trained layers (not new ones).
+    """
+    if build_decoder_model is None:
+        return unanswered("write build_my_decoder_model and pass the function itself.")
+    model = tiny_gru_model()
+    keras_seed = np.random.default_rng(1)
+    model.set_weights([keras_seed.normal(0, 0.5, w.shape) for w in model.get_weights()])
+    try:
+        decoder_model = build_decoder_model(model)
+    except Exception as error:  # the learner's code: report it in words
+        return report(
+            False, f"build_my_decoder_model(model) raised {type(error).__name__}: {error}"[:400]
+        )
+    if decoder_model is None or not hasattr(decoder_model, "outputs"):
+        return report(False, "build_my_decoder_model must return a keras Model.")
+    if len(decoder_model.inputs) != 2:
+        return report(
+            False,
+            f"your decoder_model takes {len(decoder_model.inputs)} inputs; a GRU decoder step "
+            "needs 2: the previous word and the one state (a GRU has no cell state).",
+        )
+    if len(decoder_model.outputs) != 2:
+        return report(
+            False,
+            f"your decoder_model returns {len(decoder_model.outputs)} outputs; it must return 2: "
+            "the next-word probabilities and the new state, which the next step needs.",
+        )
+    trained = {id(model.get_layer("decoder_gru")), id(model.get_layer("decoder_dense"))}
+    if not trained <= {id(layer) for layer in decoder_model.layers}:
+        return report(
+            False,
+            "your decoder_model does not reuse the trained layers: take them with "
+            "model.get_layer('decoder_gru') and model.get_layer('decoder_dense'); new layers "
+            "would have untrained weights.",
+        )
+    rng = np.random.default_rng(2)
+    previous_word = _random_one_hot(rng, 2, 1, 9)
+    state = rng.normal(0, 1, (2, 4)).astype("float32")
+    probabilities, new_state = (np.asarray(t) for t in decoder_model([previous_word, state]))
+    reference_probabilities, reference_state = _reference_gru_step(model, previous_word, state)
+    if probabilities.shape != reference_probabilities.shape:
+        return report(
+            False,
+            f"the first output has shape {probabilities.shape}, expected "
+            f"{reference_probabilities.shape}: return the Dense layer's output first, then the state.",
+        )
+    if not np.allclose(new_state, reference_state, atol=1e-5):
+        return report(
+            False,
+            "the returned state is not the decoder GRU's new state: pass initial_state=[the "
+            "state input] to the GRU and return the state it gives back.",
+        )
+    if not np.allclose(probabilities, reference_probabilities, atol=1e-5):
+        return report(False, "the probabilities differ from the trained model's next-word step.")
+    return report(
+        True,
+        "two inputs (previous word, state), two outputs (probabilities, new state), the "
+        "trained layers reused: same numbers as the trained model.",
+    )
+
+
+def _reference_gru_step(model, previous_word: np.ndarray, state: np.ndarray):
+    outputs, new_state = model.get_layer("decoder_gru")(previous_word, initial_state=state)
+    return np.asarray(model.get_layer("decoder_dense")(outputs)), np.asarray(new_state)
+
+
+def reference_decode_with_probabilities(input_seq, encoder_model, decoder_model, vocabularies):
+    """Greedy decoding that also returns the probability of each chosen word (not of <END>)."""
+    target_index = vocabularies.target_features_dict
+    tokens = vocabularies.target_tokens
+    states = encoder_model.predict(input_seq, verbose=0)
+    previous = np.zeros((1, 1, len(tokens)), dtype="float32")
+    previous[0, 0, target_index["<START>"]] = 1.0
+    words, probabilities = [], []
+    while len(words) < vocabularies.max_decoder_seq_length:
+        output, hidden, cell = decoder_model.predict([previous, *states], verbose=0)
+        index = int(np.argmax(output[0, -1]))
+        if tokens[index] == "<END>":
+            break
+        words.append(tokens[index])
+        probabilities.append(float(output[0, -1, index]))
+        previous = np.zeros_like(previous)
+        previous[0, 0, index] = 1.0
+        states = [hidden, cell]
+    return words, probabilities
+
+
+def check_decode_with_probabilities(decode: Callable | None, translator, sentences) -> Feedback:
+    """Check ``decode(input_seq) -> (words, probabilities)`` against greedy decoding.
+
+    ``words``: the greedy translation as a list of tokens (or one string); ``probabilities``: the
+    probability the model gave each chosen word, one per word.
+    """
+    if decode is None:
+        return unanswered("write decode_with_probabilities and pass the function itself.")
+    encoder_model, decoder_model = translator.inference_models
+    for sentence in sentences:
+        input_seq = translator.encode(sentence)
+        expected_words, expected_probabilities = reference_decode_with_probabilities(
+            input_seq, encoder_model, decoder_model, translator.vocabularies
+        )
+        try:
+            result = decode(input_seq)
+            if result is None:
+                return unanswered(
+                    "decode_with_probabilities returns None: return words, probabilities."
+                )
+            words, probabilities = result
+        except Exception as error:  # the learner's code: report it in words
+            return report(
+                False, f"decode_with_probabilities raised {type(error).__name__}: {error}"[:400]
+            )
+        words = words.split() if isinstance(words, str) else list(words)
+        if words != expected_words:
+            first = next(
+                (i for i, (a, b) in enumerate(zip(words, expected_words)) if a != b),
+                min(len(words), len(expected_words)),
+            )
+            return report(
+                False,
+                f"for {sentence!r} you decode {words}, greedy decoding gives {expected_words} "
+                f"(first difference at word {first + 1}). Feed the chosen word and the new "
+                "states back in at every step, and stop at <END>.",
+            )
+        if len(probabilities) != len(words) or not np.allclose(
+            probabilities, expected_probabilities, atol=1e-5
+        ):
+            return report(
+                False,
+                f"the words are right, but the probabilities {np.round(probabilities, 3).tolist()} "
+                f"should be {np.round(expected_probabilities, 3).tolist()}: one per word, the "
+                "probability output_tokens[0, -1, index] of the word you chose.",
+            )
+    return report(
+        True,
+        f"the greedy words and the probability of each, for all {len(sentences)} sentences tried; "
+        f"e.g. {' '.join(expected_words)!r} with {np.round(expected_probabilities, 2).tolist()}.",
+    )
