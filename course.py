@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -29,6 +30,13 @@ STAMP = VENV / ".course-installed"
 NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build"
 NOTEBOOK_CELL_TIMEOUT = 300  # seconds; a hung cell fails instead of eating CI's time budget
+# JupyterLab defaults for this environment only (never the learner's home folder): do not ask
+# "Would you like to get notified about official Jupyter news?" on the first visit; no news feed.
+LAB_SETTINGS_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}
+# Kernels started by `run` and `export`: keep TensorFlow's C++ start-up logging quiet.
+QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
+# nbconvert, after executing: drop TensorFlow's start-up lines, merge progress-bar redraws.
+CLEAN_OUTPUTS = "--Exporter.preprocessors=seq2seq_helpers.export_cleanup.CleanOutputsPreprocessor"
 
 
 def venv_python() -> Path:
@@ -71,32 +79,84 @@ def notebook_paths() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-def command_lab(python: Path, _args: argparse.Namespace) -> int:
+def lab_settings_dir(venv: Path = VENV) -> Path:
+    """JupyterLab's application settings folder inside the virtual environment (where it looks
+    for overrides.json; ``jupyter lab path`` shows its parent, the application directory)."""
+    return venv / "share" / "jupyter" / "lab" / "settings"
+
+
+def merge_settings(into: dict, extra: dict) -> bool:
+    """Copy ``extra`` into ``into``, nested dictionaries key by key; True if anything changed."""
+    changed = False
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            changed = merge_settings(into[key], value) or changed
+        elif into.get(key) != value:
+            into[key] = value
+            changed = True
+    return changed
+
+
+def write_lab_overrides(settings_dir: Path | None = None) -> Path:
+    """Add LAB_SETTINGS_OVERRIDES to ``settings_dir``/overrides.json, keeping every other setting
+    already there. Idempotent: the file is only rewritten when something changes."""
+    path = (settings_dir or lab_settings_dir()) / "overrides.json"
+    overrides: dict = {}
+    if path.exists():
+        try:
+            overrides = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            overrides = None
+        if not isinstance(overrides, dict):
+            print(f"NOTE: {path} is not a JSON object; left as it is.", file=sys.stderr)
+            return path
+    if merge_settings(overrides, LAB_SETTINGS_OVERRIDES) or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(overrides, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def lab_command(python: Path) -> list:
+    """``jupyter lab`` serving notebooks/ and opening the first lesson in the browser."""
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    return run([python, "-m", "jupyter", "lab", "--notebook-dir", NOTEBOOKS, *as_root])
+    first = notebook_paths()[:1]  # a file argument is the file JupyterLab opens on start
+    return [python, "-m", "jupyter", "lab", "--notebook-dir", NOTEBOOKS, *as_root, *first]
+
+
+def command_lab(python: Path, _args: argparse.Namespace) -> int:
+    write_lab_overrides()
+    return run(lab_command(python))
+
+
+def kernel_environment(fast: bool) -> dict:
+    """Environment for the kernels `run` and `export` start (yours wins for the TensorFlow ones)."""
+    return {**QUIET_TENSORFLOW, **os.environ, "SEQ2SEQ_FAST": "1" if fast else "0"}
+
+
+def execute_command(python: Path, notebook: Path, out_dir: Path, timeout: int) -> list:
+    """nbconvert executing ``notebook`` into ``out_dir``, with the outputs cleaned up."""
+    return [
+        python,
+        "-m",
+        "jupyter",
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        f"--ExecutePreprocessor.timeout={timeout}",
+        CLEAN_OUTPUTS,
+        "--output-dir",
+        out_dir,
+        notebook,
+    ]
 
 
 def command_run(python: Path, args: argparse.Namespace) -> int:
     """Execute every notebook into build/executed/ (the sources are never modified)."""
-    env = dict(os.environ, SEQ2SEQ_FAST="1" if args.fast else "0")
+    env = kernel_environment(args.fast)
     out_dir = BUILD / "executed"
     for notebook in args.notebooks or notebook_paths():
-        code = run(
-            [
-                python,
-                "-m",
-                "jupyter",
-                "nbconvert",
-                "--to",
-                "notebook",
-                "--execute",
-                f"--ExecutePreprocessor.timeout={args.timeout}",
-                "--output-dir",
-                out_dir,
-                notebook,
-            ],
-            env=env,
-        )
+        code = run(execute_command(python, notebook, out_dir, args.timeout), env=env)
         if code != 0:
             print(f"{notebook.name} failed; see the error above.", file=sys.stderr)
             return code
@@ -134,7 +194,11 @@ def command_export(python: Path, args: argparse.Namespace) -> int:
         if code != 0:
             return code
         executed = [BUILD / "executed" / notebook.name for notebook in sources]
-    templates = ["--TemplateExporter.extra_template_basedirs", ROOT / "export_templates"]
+    templates = [
+        "--TemplateExporter.extra_template_basedirs",
+        ROOT / "export_templates",
+        CLEAN_OUTPUTS,  # also for --no-execute copies of notebooks saved with outputs
+    ]
     slides_dir = BUILD / "slides"
     reveal_target = slides_dir / "reveal.js"
     if not reveal_target.exists():
@@ -156,7 +220,8 @@ def command_export(python: Path, args: argparse.Namespace) -> int:
                 "--SlidesExporter.reveal_theme=white",
             ],
         ):
-            if run([python, "-m", "jupyter", "nbconvert", *templates, *command, notebook]) != 0:
+            converter = [python, "-m", "jupyter", "nbconvert", *templates, *command, notebook]
+            if run(converter, env=kernel_environment(args.fast)) != 0:
                 return 1
     print(f"HTML copies: {BUILD / 'html'}   slides: {slides_dir} (open *.slides.html in a browser)")
     return 0

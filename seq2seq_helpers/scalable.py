@@ -57,20 +57,37 @@ class Vectorizers:
 
 
 def make_vectorizers(
-    pairs: Sequence[tuple[str, str]], max_source_length: int, max_target_length: int
+    pairs: Sequence[tuple[str, str]],
+    max_source_length: int,
+    max_target_length: int,
+    max_tokens: int | None = None,
 ) -> Vectorizers:
     """Adapt source and target ``TextVectorization`` layers to the pairs' texts.
 
     Id 0 is padding and id 1 is ``[UNK]`` (a word not seen when adapting); real tokens start at 2,
     most frequent first. Targets are padded to ``max_target_length + 1`` tokens so that the
     decoder input and the shifted target both have ``max_target_length`` steps.
+
+    ``max_tokens`` caps each vocabulary (padding and ``[UNK]`` included): the rarer words become
+    ``[UNK]`` in the training data too, so the model learns what to do with it, and the softmax
+    over the target vocabulary, the largest layer, shrinks.
     """
     if not pairs:
         raise ValueError("make_vectorizers needs at least one (source, target) pair.")
+    if max_tokens is not None and (
+        isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 8
+    ):
+        raise ValueError(
+            f"max_tokens must be None or an integer of at least 8, got {max_tokens!r}."
+        )
     source = layers.TextVectorization(
-        standardize=standardize_source, split="whitespace", output_sequence_length=max_source_length
+        max_tokens=max_tokens,
+        standardize=standardize_source,
+        split="whitespace",
+        output_sequence_length=max_source_length,
     )
     target = layers.TextVectorization(
+        max_tokens=max_tokens,
         standardize=standardize_target,
         split="whitespace",
         output_sequence_length=max_target_length + 1,
@@ -78,6 +95,29 @@ def make_vectorizers(
     source.adapt([s for s, _ in pairs])
     target.adapt([t for _, t in pairs])
     return Vectorizers(source, target)
+
+
+def vectorizers_from_vocabularies(
+    source_vocabulary: Sequence[str],
+    target_vocabulary: Sequence[str],
+    max_source_length: int,
+    max_target_length: int,
+) -> Vectorizers:
+    """Rebuild saved vectorizers from their vocabularies (as ``get_vocabulary()`` returned them,
+    padding ``""`` and ``[UNK]`` first), so a loaded model maps words to the same ids."""
+
+    def layer(vocabulary, standardize, length):
+        return layers.TextVectorization(
+            standardize=standardize,
+            split="whitespace",
+            output_sequence_length=length,
+            vocabulary=list(vocabulary[2:]),  # the layer adds padding and [UNK] itself
+        )
+
+    return Vectorizers(
+        layer(source_vocabulary, standardize_source, max_source_length),
+        layer(target_vocabulary, standardize_target, max_target_length + 1),
+    )
 
 
 def vectorize_pairs(

@@ -12,9 +12,11 @@ Distribution uses TensorFlow's own strategies; pass one as ``strategy``:
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -29,8 +31,12 @@ from seq2seq_helpers.scalable import (
     make_dataset,
     make_vectorizers,
     vectorize_pairs,
+    vectorizers_from_vocabularies,
 )
 from seq2seq_helpers.text import END_TOKEN, START_TOKEN, tokenize
+from seq2seq_helpers.translator import MODEL_FILE, prepare_save_folder
+
+VECTORIZERS_FILE = "vectorizers.json"
 
 
 @dataclass
@@ -48,6 +54,46 @@ class ScalableTranslator:
         if self._inference is None:
             self._inference = build_scalable_inference_models(self.model)
         return self._inference
+
+    def save(self, folder: str | Path, if_exists: str = "error") -> Path:
+        """Save to ``folder``: ``model.keras`` and ``vectorizers.json`` (both vocabularies and the
+        lengths). An earlier save is kept or replaced only as ``if_exists`` says (see
+        ``translator.prepare_save_folder``)."""
+        folder = prepare_save_folder(folder, if_exists)
+        self.model.save(folder / MODEL_FILE)
+        settings = {
+            "source_vocabulary": self.vectorizers.source_vocabulary,
+            "target_vocabulary": self.vectorizers.target_vocabulary,
+            "max_source_length": self.max_source_length,
+            "max_target_length": self.max_target_length,
+        }
+        (folder / VECTORIZERS_FILE).write_text(
+            json.dumps(settings, ensure_ascii=False), encoding="utf-8"
+        )
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> ScalableTranslator:
+        """Load a translator saved with ``save`` (the model without its optimizer)."""
+        folder = Path(folder)
+        missing = [n for n in (MODEL_FILE, VECTORIZERS_FILE) if not (folder / n).is_file()]
+        if missing:
+            raise FileNotFoundError(
+                f"{folder} is not a saved scalable translator: missing {', '.join(missing)}. "
+                "Run notebooks/07_scaling_up.ipynb to train and save one."
+            )
+        try:
+            settings = json.loads((folder / VECTORIZERS_FILE).read_text(encoding="utf-8"))
+            vectorizers = vectorizers_from_vocabularies(
+                settings["source_vocabulary"],
+                settings["target_vocabulary"],
+                settings["max_source_length"],
+                settings["max_target_length"],
+            )
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise ValueError(f"{folder / VECTORIZERS_FILE} is damaged: {error!r}") from error
+        model = keras.models.load_model(folder / MODEL_FILE, compile=False)
+        return cls(model, vectorizers, settings["max_source_length"], settings["max_target_length"])
 
     def translate_batch(self, sentences: Sequence[str], batch_size: int = 256) -> list[str]:
         """Greedy translations (space-separated tokens) of many sentences, ``batch_size`` at a time.
@@ -95,18 +141,20 @@ def train_scalable(
     callbacks: Sequence[keras.callbacks.Callback] = (),
     verbose: int = 2,
     seed: int = 0,
+    max_tokens: int | None = None,
 ) -> tuple[ScalableTranslator, dict[str, list[float]]]:
     """Vectorize with ``TextVectorization``, build a ``tf.data`` pipeline, and fit.
 
     Like Keras' ``validation_split``, the last ``validation_split`` of the pairs are kept aside
     for validation. With a ``strategy``, the model is built and compiled inside its scope, and
-    ``batch_size`` is the global batch, split between the replicas.
+    ``batch_size`` is the global batch, split between the replicas. ``max_tokens`` caps both
+    vocabularies (see ``make_vectorizers``).
     """
     if not 0 <= validation_split < 1:
         raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}.")
     if batch_size < 1 or epochs < 1:
         raise ValueError(f"batch_size and epochs must be positive, got {batch_size}, {epochs}.")
-    vectorizers = make_vectorizers(pairs, max_source_length, max_target_length)
+    vectorizers = make_vectorizers(pairs, max_source_length, max_target_length, max_tokens)
     inputs, targets = vectorize_pairs(vectorizers, pairs)
     split = len(pairs) - int(len(pairs) * validation_split)
     if split < 1:

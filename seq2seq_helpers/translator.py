@@ -28,6 +28,32 @@ VOCAB_FILE = "vocabularies.json"
 IF_EXISTS_CHOICES = ("error", "backup", "overwrite")
 
 
+def prepare_save_folder(folder: str | Path, if_exists: str = "error") -> Path:
+    """An empty folder to save into; an earlier save there is never lost silently.
+
+    ``if_exists``: ``"error"`` raises FileExistsError, ``"backup"`` renames the old folder to
+    ``<folder>.backup-<timestamp>`` first (and says so), ``"overwrite"`` replaces it.
+    """
+    if if_exists not in IF_EXISTS_CHOICES:
+        raise ValueError(f"if_exists must be one of {IF_EXISTS_CHOICES}, got {if_exists!r}.")
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        if if_exists == "error":
+            raise FileExistsError(
+                f"{folder} already holds a saved model. Pass if_exists='backup' to keep it "
+                "under a new name, if_exists='overwrite' to replace it, or pick another folder."
+            )
+        if if_exists == "backup":
+            backup = folder.with_name(f"{folder.name}.backup-{time.strftime('%Y%m%d-%H%M%S')}")
+            folder.rename(backup)
+            print(f"An earlier save was in {folder}; it is kept as {backup}.")
+        else:
+            shutil.rmtree(folder)
+            print(f"Replaced the earlier save in {folder}.")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @dataclass
 class Vocabularies:
     """What inference needs besides the weights: both vocabularies and the max lengths."""
@@ -113,23 +139,7 @@ class Translator:
         ``"error"`` raises FileExistsError, ``"backup"`` renames the old folder to
         ``<folder>.backup-<timestamp>`` first (and says so), ``"overwrite"`` replaces it.
         """
-        if if_exists not in IF_EXISTS_CHOICES:
-            raise ValueError(f"if_exists must be one of {IF_EXISTS_CHOICES}, got {if_exists!r}.")
-        folder = Path(folder)
-        if folder.exists() and any(folder.iterdir()):
-            if if_exists == "error":
-                raise FileExistsError(
-                    f"{folder} already holds a saved model. Pass if_exists='backup' to keep it "
-                    "under a new name, if_exists='overwrite' to replace it, or pick another folder."
-                )
-            if if_exists == "backup":
-                backup = folder.with_name(f"{folder.name}.backup-{time.strftime('%Y%m%d-%H%M%S')}")
-                folder.rename(backup)
-                print(f"An earlier save was in {folder}; it is kept as {backup}.")
-            else:
-                shutil.rmtree(folder)
-                print(f"Replaced the earlier save in {folder}.")
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = prepare_save_folder(folder, if_exists)
         self.model.save(folder / MODEL_FILE)
         (folder / VOCAB_FILE).write_text(
             json.dumps(asdict(self.vocabularies), ensure_ascii=False, indent=1), encoding="utf-8"

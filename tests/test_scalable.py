@@ -162,6 +162,24 @@ def test_scalable_translator_learns_and_translates_in_batches():
     ]
     with pytest.warns(UserWarning, match="zebra"):
         translator.translate_batch(["I am a zebra."])
+    # saving and loading gives the same translations; an earlier save is never lost silently
+    import tempfile
+    from pathlib import Path
+
+    from seq2seq_helpers.scalable_training import ScalableTranslator
+
+    folder = Path(tempfile.mkdtemp()) / "scalable"
+    translator.save(folder)
+    loaded = ScalableTranslator.load(folder)
+    assert loaded.translate_batch([source for source, _ in PAIRS]) == outputs
+    assert loaded.vectorizers.target_vocabulary == translator.vectorizers.target_vocabulary
+    with pytest.raises(FileExistsError, match="already holds"):
+        translator.save(folder)
+    (folder / "vectorizers.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="damaged"):
+        ScalableTranslator.load(folder)
+    with pytest.raises(FileNotFoundError, match="07_scaling_up"):
+        ScalableTranslator.load(folder.parent / "nothing")
 
 
 def test_train_scalable_bad_arguments():
@@ -204,3 +222,18 @@ def test_mirrored_strategy_on_two_logical_cpu_devices():
     assert result.returncode == 0, result.stderr[-3000:]
     assert "replicas 2" in result.stdout
     assert "epochs 3 3" in result.stdout
+
+
+def test_max_tokens_caps_the_vocabularies_and_rare_words_become_unk_in_training():
+    from seq2seq_helpers.scalable import make_vectorizers, vectorize_pairs
+
+    pairs = [("I eat bread.", "Como pan."), ("I eat rice.", "Como arroz.")] * 3 + [
+        ("Zebras sing.", "Las cebras cantan.")
+    ]
+    vectorizers = make_vectorizers(pairs, 4, 6, max_tokens=8)
+    assert len(vectorizers.source_vocabulary) == len(vectorizers.target_vocabulary) == 8
+    assert {"<START>", "<END>"} <= set(vectorizers.target_vocabulary)
+    (sources, _), targets = vectorize_pairs(vectorizers, pairs)
+    assert (sources == 1).any() and (targets == 1).any(), "rare words are [UNK] (id 1) in training"
+    with pytest.raises(ValueError, match="max_tokens"):
+        make_vectorizers(pairs, 4, 6, max_tokens=3)
