@@ -56,7 +56,14 @@ def install_fingerprint() -> str:
 
 
 def ensure_environment() -> Path:
-    """Create .venv and install the requirements and the helper package, unless up to date."""
+    """Create .venv and install the requirements and the helper package, unless up to date; then
+    make sure JupyterLab's settings for this environment are in place (write_lab_overrides)."""
+    python = install_environment()
+    write_lab_overrides()
+    return python
+
+
+def install_environment() -> Path:
     if sys.version_info < (3, 10):
         sys.exit(f"Python 3.10 or newer is needed; this is {sys.version.split()[0]}.")
     python = venv_python()
@@ -101,13 +108,14 @@ def write_lab_overrides(settings_dir: Path | None = None) -> Path:
     """Add LAB_SETTINGS_OVERRIDES to ``settings_dir``/overrides.json, keeping every other setting
     already there. Idempotent: the file is only rewritten when something changes."""
     path = (settings_dir or lab_settings_dir()) / "overrides.json"
-    overrides: dict = {}
+    overrides = {}
     if path.exists():
         try:
             overrides = json.loads(path.read_text(encoding="utf-8"))
         except ValueError:
             overrides = None
         if not isinstance(overrides, dict):
+            # Someone's hand-edited file that JupyterLab cannot read either: not ours to replace.
             print(f"NOTE: {path} is not a JSON object; left as it is.", file=sys.stderr)
             return path
     if merge_settings(overrides, LAB_SETTINGS_OVERRIDES) or not path.exists():
@@ -124,8 +132,7 @@ def lab_command(python: Path) -> list:
 
 
 def command_lab(python: Path, _args: argparse.Namespace) -> int:
-    write_lab_overrides()
-    return run(lab_command(python))
+    return run(lab_command(python))  # ensure_environment wrote the settings overrides
 
 
 def kernel_environment(fast: bool) -> dict:
@@ -220,8 +227,7 @@ def command_export(python: Path, args: argparse.Namespace) -> int:
                 "--SlidesExporter.reveal_theme=white",
             ],
         ):
-            converter = [python, "-m", "jupyter", "nbconvert", *templates, *command, notebook]
-            if run(converter, env=kernel_environment(args.fast)) != 0:
+            if run([python, "-m", "jupyter", "nbconvert", *templates, *command, notebook]) != 0:
                 return 1
     print(f"HTML copies: {BUILD / 'html'}   slides: {slides_dir} (open *.slides.html in a browser)")
     return 0
@@ -311,7 +317,7 @@ def main() -> int:
     )
     export_parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     export_parser.add_argument("notebooks", nargs="*", help="only these notebooks (default: all)")
-    download_parser = commands.add_parser(
+    commands.add_parser(
         "download-corpus",
         help="optional: download and convert the public English-Spanish corpus to data/public/",
         add_help=False,

@@ -69,6 +69,8 @@ class _Line:
     def put(self, column: int, escapes: str, char: str) -> None:
         if column < len(self.cells):
             self.cells[column] = escapes + char
+            if column == len(self.cells) - 1:
+                self.tail = ""  # it followed the character just overwritten
         else:
             self.cells.append(self.tail + escapes + char)
             self.tail = ""

@@ -56,3 +56,33 @@ def plot_one_hot(matrix: np.ndarray, row_labels: Sequence[str], column_labels: S
     axis.set_ylabel("time step")
     figure.tight_layout()
     return figure
+
+
+def plot_comparison(comparison: Mapping[str, tuple[float, float]], names=("lesson", "scalable")):
+    """One bar pair per figure (``{"seconds per epoch": (lesson, scalable), ...}``); log scales
+    except for accuracies. Introduced in notebooks/08_fast_decoding_and_evaluation.ipynb."""
+    figure, axes = plt.subplots(1, len(comparison), figsize=(3.5 * len(comparison), 3))
+    for axis, (name, values) in zip(np.atleast_1d(axes), comparison.items()):
+        axis.bar(list(names), values, color=["tab:gray", "tab:green"])
+        axis.set_title(name, fontsize=9)
+        if "accuracy" not in name:
+            axis.set_yscale("log")
+    figure.tight_layout()
+    return figure
+
+
+def plot_learning_curve(points: Sequence[Mapping[str, float]], title: str = "What data buys"):
+    """Test BLEU and chrF against the number of training pairs (``learning_curve``'s output)."""
+    pairs = [point["pairs"] for point in points]
+    figure, axis = plt.subplots(figsize=(6, 3.5))
+    for metric in ("bleu", "chrf"):
+        axis.plot(pairs, [point[metric] for point in points], marker="o", label=metric)
+    axis.set_xscale("log")
+    axis.set_xticks(pairs, [f"{n:,}" for n in pairs])
+    axis.set_xlabel("training pairs")
+    axis.set_ylabel("score on the test file (0-100)")
+    axis.set_title(title)
+    axis.legend()
+    axis.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure

@@ -191,3 +191,40 @@ def train_scalable(
 def training_array_bytes(inputs: tuple[np.ndarray, np.ndarray], targets: np.ndarray) -> int:
     """Bytes of the integer training arrays (compare with the one-hot arrays' ``nbytes``)."""
     return int(inputs[0].nbytes + inputs[1].nbytes + targets.nbytes)
+
+
+def learning_curve(
+    train_pairs: Sequence[tuple[str, str]],
+    test_pairs: Sequence[tuple[str, str]],
+    sizes: Sequence[int],
+    **settings,
+) -> list[dict[str, float]]:
+    """Train a fresh scalable model on the first ``n`` training pairs for each ``n`` in ``sizes``
+    (same settings, same seed each time) and score it on ``test_pairs``.
+
+    ``settings`` go to ``train_scalable`` (epochs, max_tokens, latent_dim, ...). Returns one dict
+    per size: pairs, BLEU, chrF, exact match (0-100) and training seconds.
+    Introduced in notebooks/08_fast_decoding_and_evaluation.ipynb; the benchmark uses it too.
+    """
+    import time
+
+    from seq2seq_helpers.evaluation import translation_scores
+
+    if not sizes or any(n < 2 or n > len(train_pairs) for n in sizes):
+        raise ValueError(
+            f"sizes must be between 2 and the {len(train_pairs)} training pairs, got {list(sizes)}."
+        )
+    sources = [source for source, _ in test_pairs]
+    references = [target for _, target in test_pairs]
+    points = []
+    for n in sizes:
+        subset = train_pairs[:n]
+        keras.utils.set_random_seed(settings.get("seed", 0))
+        start = time.perf_counter()
+        translator, _ = train_scalable(subset, verbose=0, **settings)
+        seconds = time.perf_counter() - start
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # unknown words and long sentences: expected here
+            outputs = translator.translate_batch(sources)
+        points.append({"pairs": n, **translation_scores(outputs, references), "seconds": seconds})
+    return points

@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
+
+from seq2seq_helpers.export_cleanup import TENSORFLOW_STARTUP_NOISE, is_startup_noise
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -42,3 +46,12 @@ def test_executed_export_embeds_the_plots():
     assert "data:image/png;base64," in html  # the plot travels inside the page
     assert "pairs, for example" in html  # outputs are there
     assert not REMOTE.search(html)
+    # No TensorFlow start-up messages, neither in the page nor in the executed copy.
+    for noise in TENSORFLOW_STARTUP_NOISE:
+        assert not noise.search(html), noise.pattern
+    executed = nbformat.read(BUILD / "executed" / "01_preprocessing.ipynb", as_version=4)
+    for cell in executed.cells:
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "stream":
+                assert output["text"], "an empty stream output was left behind"
+                assert not any(is_startup_noise(line) for line in output["text"].splitlines())

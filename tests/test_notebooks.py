@@ -15,6 +15,7 @@ EXPECTED = [
     "05_inference_and_decoding.ipynb",
     "06_generative_chatbot.ipynb",
     "07_scaling_up.ipynb",
+    "08_fast_decoding_and_evaluation.ipynb",
 ]
 
 

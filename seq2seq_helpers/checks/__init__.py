@@ -22,15 +22,18 @@ from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
 from seq2seq_helpers.checks.experiments import check_experiment
 from seq2seq_helpers.checks.feedback import Feedback
 from seq2seq_helpers.checks.models import (
+    check_batch_decode,
     check_decode_with_probabilities,
     check_gru_decoder_model,
     check_model_without_initial_state,
+    check_scalable_model,
     check_training_model,
 )
 
 __all__ = [
     "QUESTIONS",
     "Feedback",
+    "check_batch_decode",
     "check_best_epoch",
     "check_choice",
     "check_decode_with_probabilities",
@@ -40,6 +43,7 @@ __all__ = [
     "check_model_without_initial_state",
     "check_one_hot_megabytes",
     "check_reply_pairs",
+    "check_scalable_model",
     "check_shape",
     "check_teacher_forcing",
     "check_tokens",

@@ -135,10 +135,11 @@ QUESTIONS: dict[str, tuple[str, dict[str, tuple[str, bool, str]]]] = {
                 "without a mask the padding positions do count, so the numbers change.",
             ),
             "b": (
-                "Padding positions are scored: the loss depends on padding and accuracy is inflated.",
+                "Padding positions are scored: the loss and the accuracy depend on the padding.",
                 True,
-                "padding positions (target id 0) are scored too: the loss changes with the "
-                "amount of padding, and accuracy is inflated by easy padding predictions.",
+                "padding positions (target id 0) are scored too, and the LSTMs read the padding: "
+                "the loss changes with the amount of padding (the solution measures it), and the "
+                "accuracy counts padding positions as if they were words.",
             ),
             "c": (
                 "The model cannot run without a mask.",

@@ -307,3 +307,136 @@ def check_decode_with_probabilities(decode: Callable | None, translator, sentenc
         f"the greedy words and the probability of each, for all {len(sentences)} sentences tried; "
         f"e.g. {' '.join(expected_words)!r} with {np.round(expected_probabilities, 2).tolist()}.",
     )
+
+
+# -- notebooks 07 and 08: the scalable model and batched decoding ------------------------------
+
+SCALABLE_TINY = {
+    "source_vocab_size": 11,
+    "target_vocab_size": 13,
+    "latent_dim": 4,
+    "embedding_dim": 3,
+}
+
+
+def _random_ids(rng: np.random.Generator, batch: int, steps: int, vocab: int) -> np.ndarray:
+    ids = rng.integers(2, vocab, (batch, steps))
+    ids[:, steps - 1 :] = 0  # some padding at the end
+    return ids.astype("int64")
+
+
+def check_scalable_model(build: Callable | None) -> Feedback:
+    """Check ``build(source_vocab_size, target_vocab_size, latent_dim, embedding_dim)``: the
+    lesson's encoder-decoder on integer ids, with masked padding."""
+    from seq2seq_helpers.scalable import build_scalable_model
+
+    if build is None:
+        return unanswered("write build_my_scalable_model and pass the function itself.")
+    try:
+        model = build(*SCALABLE_TINY.values())
+    except Exception as error:  # the learner's code: report it in words
+        return report(
+            False, f"build_my_scalable_model raised {type(error).__name__}: {error}"[:400]
+        )
+    if model is None or not hasattr(model, "inputs"):
+        return report(
+            False, "build_my_scalable_model returns None: end it with `return Model(...)`."
+        )
+    inputs = [(_shape(t), str(t.dtype)) for t in model.inputs]
+    if len(inputs) != 2 or any(
+        shape != (None, None) or "int" not in dtype for shape, dtype in inputs
+    ):
+        return report(
+            False,
+            f"the inputs are {inputs}; expected two rows of integer ids, each "
+            "Input(shape=(None,), dtype='int64').",
+        )
+    reference = build_scalable_model(*SCALABLE_TINY.values())
+    if model.count_params() != reference.count_params():
+        return report(
+            False,
+            f"{model.count_params()} parameters; the reference has {reference.count_params()} at "
+            "this size: one Embedding per language (vocabulary size x embedding_dim), the two "
+            "LSTMs of latent_dim units, and a Dense layer over the target vocabulary.",
+        )
+    rng = np.random.default_rng(0)
+    source, target = _random_ids(rng, 3, 5, 11), _random_ids(rng, 3, 4, 13)
+    extra = ((0, 0), (0, 4))
+    plain = np.asarray(model([source, target]))
+    padded = np.asarray(model([np.pad(source, extra), np.pad(target, extra)]))[:, : target.shape[1]]
+    if not np.allclose(plain[:, :-1], padded[:, :-1], atol=1e-5):
+        return report(
+            False,
+            "extra padding changes your model's outputs on the real tokens: give both Embedding "
+            "layers mask_zero=True, so the LSTMs skip padded steps.",
+        )
+    if not np.allclose(plain.sum(axis=-1), 1.0, atol=1e-4):
+        return report(False, "the outputs do not sum to 1 at each step: use activation='softmax'.")
+    if _copy_weights_by_order(reference, model) and not np.allclose(
+        np.asarray(reference([source, target])), np.asarray(model([source, target])), atol=1e-5
+    ):
+        return report(
+            False,
+            "with the reference's weights your model computes something else: check that the "
+            "decoder LSTM starts from the encoder's states (initial_state).",
+        )
+    return report(
+        True,
+        f"ids in, masked embeddings, the lesson's LSTMs and softmax: {model.count_params()} "
+        "parameters at this tiny size, padding ignored, same outputs as the reference.",
+    )
+
+
+def check_batch_decode(decode: Callable | None) -> Feedback:
+    """Check ``decode(encoder_model, decoder_model, source_ids, start_index, end_index,
+    max_length) -> list of token-id lists`` against ``batch_greedy_decode`` on a tiny model."""
+    from seq2seq_helpers.fast_decoding import batch_greedy_decode
+    from seq2seq_helpers.scalable import build_scalable_inference_models, build_scalable_model
+
+    if decode is None:
+        return unanswered("write my_batch_greedy_decode and pass the function itself.")
+    model = build_scalable_model(*SCALABLE_TINY.values())
+    rng = np.random.default_rng(3)
+    model.set_weights([rng.normal(0, 0.8, w.shape) for w in model.get_weights()])
+    encoder_model, decoder_model = build_scalable_inference_models(model)
+    source_ids = _random_ids(rng, 6, 5, 11)
+    # Choose as "<END>" the id whose first appearance ends the sentences at the most different
+    # lengths, so that the check sees sentences stop at different steps.
+    endless = batch_greedy_decode(
+        encoder_model, decoder_model, source_ids, start_index=2, end_index=-1, max_length=6
+    )
+
+    def lengths_if_end(token):
+        return {s.index(token) if token in s else len(s) for s in endless}
+
+    end_index = max(range(3, 13), key=lambda token: len(lengths_if_end(token)))
+    settings = {"start_index": 2, "end_index": end_index, "max_length": 6}
+    expected = batch_greedy_decode(encoder_model, decoder_model, source_ids, **settings)
+    try:
+        result = decode(encoder_model, decoder_model, source_ids, *settings.values())
+    except Exception as error:  # the learner's code: report it in words
+        return report(False, f"my_batch_greedy_decode raised {type(error).__name__}: {error}"[:400])
+    if result is None:
+        return unanswered(
+            "my_batch_greedy_decode returns None: return one list of ids per sentence."
+        )
+    result = [[int(i) for i in sentence] for sentence in result]
+    if len(result) != len(expected):
+        return report(
+            False, f"{len(result)} sentences back for {len(expected)} in: one list per input row."
+        )
+    for row, (got, want) in enumerate(zip(result, expected)):
+        if got != want:
+            hint = (
+                "a sentence stops at its first <END>, which is not part of the output"
+                if settings["end_index"] in got
+                else "at every step feed each sentence's chosen id and the new states back "
+                "in, and stop a sentence at its first <END>"
+            )
+            return report(False, f"sentence {row}: you decode {got}, greedy gives {want}: {hint}.")
+    lengths = [len(sentence) for sentence in expected]
+    return report(
+        True,
+        f"the same ids as batch_greedy_decode for all {len(expected)} sentences "
+        f"(lengths {lengths}), decoded together, one decoder call per step.",
+    )
