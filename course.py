@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One entry point for the course: set up, open, execute and test.
 
-    python3 course.py lab     # create .venv, install everything, open the course in JupyterLab
+    python3 course.py lab     # create .venv, install everything, open notebook 01 in JupyterLab
     python3 course.py run     # same install, then execute every notebook headlessly (full mode)
     python3 course.py test    # same install, then unit tests + every notebook via nbval (fast mode)
                               #   + a real-browser smoke test of JupyterLab

@@ -91,14 +91,27 @@ def test_check_reply_pairs():
         [{"sender": "a", "text": "cool"}],
     ]
     assert checks.check_reply_pairs([("hi you there?", "yes"), ("yes", "cool")], conversation)
+    assert checks.check_reply_pairs([("yes", "cool"), ("hi you there ?", "yes")], conversation)
     split = checks.check_reply_pairs(
         [("hi", "you there?"), ("you there?", "yes"), ("yes", "cool")], conversation
     )
     assert not split and "same sender" in str(split)
     missing = checks.check_reply_pairs([("hi you there?", "yes")], conversation)
-    assert not missing and "also the message of the next pair" in str(missing)
+    assert not missing and "missing the turn pair ('yes', 'cool')" in str(missing)
     wrong = checks.check_reply_pairs([("hi you there?", "yes"), ("yes", "cool!")], conversation)
-    assert not wrong and "pair 1" in str(wrong)
+    assert not wrong and "('yes', 'cool')" in str(wrong)
+
+
+def test_check_reply_pairs_follows_the_question_rule_of_notebook_06():
+    conversation = [
+        [{"sender": "ana", "text": "hi!"}, {"sender": "ana", "text": "how are you?"}],
+        [{"sender": "luis", "text": "good, you?"}],
+        [{"sender": "ana", "text": "great"}],
+    ]
+    turns = [("hi! how are you?", "good, you?"), ("good, you?", "great")]
+    assert checks.check_reply_pairs(turns + [("how are you?", "good")], conversation)
+    only_turns = checks.check_reply_pairs(turns, conversation)
+    assert not only_turns and "question pair ('how are you ?', 'good')" in str(only_turns)
 
 
 def test_check_one_hot_megabytes():

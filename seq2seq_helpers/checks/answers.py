@@ -183,30 +183,41 @@ def check_vocabulary_size(
 
 
 def check_reply_pairs(answer: Sequence[tuple[str, str]] | None, conversation) -> Feedback:
-    """Check hand-written (message, reply) pairs for a small conversation (raw text, uncleaned)."""
-    from seq2seq_helpers.conversations import conversation_turns
+    """Check hand-written (message, reply) pairs for a small conversation, by section 2's rules
+    of notebook 06: every turn with the next turn of the other sender, and every turn's last
+    question with the first clause of the reply. Raw or cleaned text, in any order."""
+    from seq2seq_helpers.conversations import _question_pairs, clean_text, conversation_turns
 
     if answer is None:
         return _unanswered("replace None with a list of (message, reply) tuples.")
-    turns = conversation_turns(conversation)
-    expected = [(first[1], second[1]) for first, second in zip(turns, turns[1:])]
-    answer = [tuple(pair) for pair in answer]
-    if answer == expected:
-        return _report(True, f"{len(expected)} pairs, one per change of sender.")
-    if len(answer) > len(expected):
+    texts = [clean_text(text) for _, text in conversation_turns(conversation)]
+    turn_pairs = list(zip(texts, texts[1:]))
+    question_pairs = [pair for pair in _question_pairs(texts) if pair not in turn_pairs]
+    try:
+        given = [(clean_text(message), clean_text(reply)) for message, reply in answer]
+    except (TypeError, ValueError):
+        return _report(False, "give a list of (message, reply) tuples of two strings each.")
+    missing = [p for p in turn_pairs + question_pairs if p not in given]
+    extra = [p for p in given if p not in turn_pairs + question_pairs]
+    if not missing and not extra:
         return _report(
-            False,
-            "two messages in a row by the same sender are one turn: join them "
-            "with a space instead of making a pair of them.",
+            True,
+            f"{len(turn_pairs)} turn pairs (one per change of sender) and "
+            f"{len(question_pairs)} question pair(s) (a turn's last question and the first "
+            "clause of the reply; the others repeat a turn pair).",
         )
-    if len(answer) < len(expected):
-        return _report(
-            False,
-            f"there are {len(expected)} changes of sender, so {len(expected)} "
-            "pairs: each reply is also the message of the next pair.",
+    split_turn = any(message != text and message in text for message, _ in extra for text in texts)
+    hint = " Messages in a row by the same sender are one turn: join them." if split_turn else ""
+    if missing:
+        kind = "question pair" if missing[0] in question_pairs else "turn pair"
+        rule = (
+            "each turn's last question goes with the first clause of the reply (up to the "
+            "first comma or full stop)"
+            if kind == "question pair"
+            else "each turn goes with the next turn of the other sender"
         )
-    first_wrong = next(i for i, (a, b) in enumerate(zip(answer, expected)) if a != b)
-    return _report(False, f"pair {first_wrong} should be {expected[first_wrong]}.")
+        return _report(False, f"missing the {kind} {missing[0]}: {rule}.{hint}")
+    return _report(False, f"{extra[0]} is not a pair section 2 would extract.{hint}")
 
 
 def check_one_hot_megabytes(
@@ -230,4 +241,45 @@ def check_one_hot_megabytes(
         False,
         f"multiply pairs x time steps x vocabulary x 4 bytes, divide by 1e6 "
         f"(you gave {answer:,.1f}).",
+    )
+
+
+def check_temperature(apply_temperature) -> Feedback:
+    """Check ``apply_temperature(probabilities, temperature) -> probabilities``: the
+    distribution ``p ** (1 / temperature)``, renormalized (notebook 06, section 6)."""
+    if apply_temperature is None:
+        return _unanswered("write apply_temperature and pass the function itself.")
+    cases = [np.array([0.5, 0.3, 0.2]), np.array([0.05, 0.7, 0.25, 0.0])]
+    for probabilities in cases:
+        for temperature in (0.5, 1.0, 2.0):
+            try:
+                got = np.asarray(apply_temperature(probabilities.copy(), temperature), dtype=float)
+            except Exception as error:  # the learner's code: report it in words
+                return _report(False, f"apply_temperature raised {type(error).__name__}: {error}")
+            expected = probabilities ** (1 / temperature)
+            expected /= expected.sum()
+            where = f"for {probabilities.tolist()} at temperature {temperature}"
+            if got.shape != expected.shape:
+                return _report(
+                    False, f"{where} you return shape {got.shape}, expected {expected.shape}."
+                )
+            if not np.isclose(got.sum(), 1.0, atol=1e-6):
+                return _report(
+                    False, f"{where} your numbers sum to {got.sum():.3f}: divide by their sum."
+                )
+            if not np.allclose(got, expected, atol=1e-6):
+                advice = (
+                    "at temperature 1 the distribution must come back unchanged"
+                    if temperature == 1.0
+                    else "raise each probability to the power 1 / temperature, then renormalize"
+                )
+                return _report(
+                    False,
+                    f"{where} you give {np.round(got, 3).tolist()}, expected "
+                    f"{np.round(expected, 3).tolist()}: {advice}.",
+                )
+    return _report(
+        True,
+        "below 1 the top word gets sharper, above 1 the distribution flattens, at 1 nothing "
+        "changes, and a word of probability 0 stays impossible.",
     )
