@@ -84,3 +84,33 @@ def test_shipped_corpus_and_test_file_pass(capsys):
     assert train["english_word_types"] >= 3_000
     assert train["share_8_to_15_words"] >= 0.30
     assert report.counts["test_within_one_word_of_training"] <= 0.10
+
+
+def test_data_readme_quotes_what_the_check_prints():
+    readme = (DEFAULT_CORPUS.parent / "README.md").read_text(encoding="utf-8")
+    report = check_corpus(DEFAULT_CORPUS, DEFAULT_TEST_CORPUS)
+    train, test = report.counts["train"], report.counts["test"]
+    rows = {
+        "pairs": (train["pairs"], test["pairs"]),
+        "English word types (lowercased, words only)": (
+            train["english_word_types"],
+            test["english_word_types"],
+        ),
+        "Spanish word types": (train["spanish_word_types"], test["spanish_word_types"]),
+        "English sentences of 1–4 words": (
+            train["english_words"]["1-4"],
+            test["english_words"]["1-4"],
+        ),
+        "5–7 words": (train["english_words"]["5-7"], test["english_words"]["5-7"]),
+    }
+    for name, (a, b) in rows.items():
+        assert f"| {name} | {a:,} | {b:,} |" in readme, name
+    long_row = (
+        f"| 8–15 words | {train['english_words']['8-15']:,} ({train['share_8_to_15_words']:.1%}) "
+        f"| {test['english_words']['8-15']:,} ({test['share_8_to_15_words']:.1%}) |"
+    )
+    assert long_row in readme
+    for topic, count in train["topics"].items():
+        assert f"{count:,} / {test['topics'][topic]:,}" in readme, topic
+    assert f"{train['pairs']:,} training pairs" in readme and f"{test['pairs']:,} pairs" in readme
+    assert f"{report.counts['test_within_one_word_of_training']:.1%}" in readme
