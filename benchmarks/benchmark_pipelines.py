@@ -2,12 +2,13 @@
 """Lesson pipeline (one-hot arrays, predict() per token) vs the scalable one (ids, masking, tf.data,
 batched decoding), on the same data in one run. A benchmark script, not a test.
 
-    .venv/bin/python benchmarks/benchmark_pipelines.py                 # ~2,000 pairs, a few minutes
+    .venv/bin/python benchmarks/benchmark_pipelines.py                 # 2,000 pairs, some minutes
     .venv/bin/python benchmarks/benchmark_pipelines.py --pairs 500 --max-epochs 5   # quick look
+    .venv/bin/python benchmarks/benchmark_pipelines.py --learning-curve 1000,2000,4000,8000,all
 
 Each pipeline trains in its own Python process, so its peak memory is its own. Both stop when the
 validation loss has not improved for --patience epochs and keep their best weights. Quality is
-measured on a held-out split that neither training nor validation ever saw.
+measured on the course's test file (or --test), which neither training nor validation ever saw.
 """
 
 from __future__ import annotations
@@ -28,22 +29,44 @@ HERE = Path(__file__).resolve().parent
 
 
 def load_all_pairs(args) -> list:
-    """Every pair of the data, in one seeded shuffle."""
+    """Every pair of the training data (at most --max-words words a side), in one seeded shuffle."""
     from seq2seq_helpers.config import DEFAULT_CORPUS
     from seq2seq_helpers.data import load_pairs
 
     if args.data == "chitchat":
         from seq2seq_helpers.conversations import extract_pairs, load_chitchat_conversations
 
-        pairs, _ = extract_pairs(load_chitchat_conversations(), max_words=args.max_words, seed=1)
+        conversations = load_chitchat_conversations()
+        pairs, _ = extract_pairs(conversations, max_words=args.max_words or 8, seed=1)
     else:
-        pairs = load_pairs(args.data or DEFAULT_CORPUS, sample=True, seed=1)
+        pairs = load_pairs(
+            args.data or DEFAULT_CORPUS, sample=True, seed=1, max_words=args.max_words
+        )
     return pairs
 
 
+def test_file(args) -> str | None:
+    """The file quality is measured on: --test, or the course's test file for the course corpus;
+    None means "hold out pairs of the training data" (another --data file, or chitchat)."""
+    from seq2seq_helpers.config import DEFAULT_TEST_CORPUS
+
+    if args.test:
+        return args.test
+    return None if args.data else str(DEFAULT_TEST_CORPUS)
+
+
 def load_data(args) -> tuple[list, list]:
-    """(training + validation pairs, held-out pairs)."""
+    """(training + validation pairs, test pairs)."""
+    from seq2seq_helpers.data import load_pairs
+
     pairs = load_all_pairs(args)
+    if test_file(args):
+        test = load_pairs(test_file(args), max_words=args.max_words)[: args.held_out]
+        if len(pairs) < args.pairs:
+            raise SystemExit(
+                f"--pairs {args.pairs} needs {args.pairs} pairs; the data has {len(pairs)}."
+            )
+        return pairs[: args.pairs], test
     needed = args.pairs + args.held_out
     if len(pairs) < needed:
         raise SystemExit(
@@ -148,6 +171,7 @@ def run_scalable(args, pairs, held_out) -> dict:
         batch_size=args.scalable_batch,
         callbacks=[timer.callback, early_stopping(args.patience)],
         verbose=0,
+        max_tokens=args.max_tokens,
     )
     inputs, targets = vectorize_pairs(translator.vectorizers, pairs)
     best = min(range(len(history["val_loss"])), key=history["val_loss"].__getitem__)
@@ -196,7 +220,14 @@ def main() -> None:
         help="a sentence-pair file, or 'chitchat' (default: the course corpus)",
     )
     parser.add_argument("--pairs", type=int, default=2000, help="training + validation pairs")
-    parser.add_argument("--held-out", type=int, default=300, help="pairs for BLEU/chrF")
+    parser.add_argument(
+        "--held-out",
+        type=int,
+        default=300,
+        help="test pairs for BLEU/chrF: the first N of the test file (course corpus, or --test), "
+        "else N more pairs of the data that neither pipeline trains or validates on",
+    )
+    parser.add_argument("--test", default=None, help="a test file (default: data/eng_spa_test.tsv)")
     parser.add_argument(
         "--max-epochs",
         type=int,
@@ -207,7 +238,19 @@ def main() -> None:
     parser.add_argument("--lesson-batch", type=int, default=10, help="the lesson's batch size")
     parser.add_argument("--scalable-batch", type=int, default=64)
     parser.add_argument("--latent-dim", type=int, default=256)
-    parser.add_argument("--max-words", type=int, default=8, help="chitchat only")
+    parser.add_argument(
+        "--max-words",
+        type=int,
+        default=None,
+        help="only pairs of at most this many words a side (chitchat: 8 unless given)",
+    )
+    parser.add_argument(
+        "--learning-curve",
+        default=None,
+        help="e.g. 1000,2000,4000,8000,all: train the scalable model on that many pairs, same "
+        "settings (--max-epochs epochs, no early stopping), score each on the test file",
+    )
+    parser.add_argument("--max-tokens", type=int, default=None, help="vocabulary cap (scalable)")
     parser.add_argument(
         "--growth",
         default="500,1000,2000,3000",
@@ -237,6 +280,8 @@ def main() -> None:
         return report_growth(args, results)
     if args.sweep:
         return sweep(args)
+    if args.learning_curve:
+        return report_learning_curve(args)
     _, held_out = load_data(args)  # fails early, with a clear message, if the data is too small
     for name in ("lesson", "scalable"):
         results[name] = run_worker(name)
@@ -254,12 +299,13 @@ def main() -> None:
         ("epochs until early stop", "epochs_trained", 1, None),
         ("decoding ms/sentence", "decode_ms_per_sentence", 1, "smaller"),
         ("val accuracy, real tokens", "val_token_accuracy", 1, "larger"),
-        ("held-out BLEU", "bleu", 1, "larger"),
-        ("held-out chrF", "chrf", 1, "larger"),
-        ("held-out exact match (%)", "exact_match", 1, "larger"),
+        ("test BLEU", "bleu", 1, "larger"),
+        ("test chrF", "chrf", 1, "larger"),
+        ("test exact match (%)", "exact_match", 1, "larger"),
     ]
     print(
-        f"\n{args.pairs} pairs ({args.held_out} more held out), data: {args.data or 'course corpus'}"
+        f"\n{args.pairs} training pairs, data: {args.data or 'course corpus'}; quality on "
+        f"{len(held_out)} pairs of {test_file(args) or 'the data, held out'}"
     )
     print(f"{'figure':30} {'lesson':>12} {'scalable':>12} {'ratio':>10}")
     for label, key, scale, better in rows:
@@ -324,6 +370,52 @@ def sweep(args) -> None:
         f"\nwrote {out / 'sweep.json'}; one-hot runs above {args.one_hot_limit_mb:,.0f} MB "
         "were not run"
     )
+
+
+def report_learning_curve(args) -> None:
+    """Test-file BLEU and chrF of the scalable model against the number of training pairs."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from seq2seq_helpers.plotting import plot_learning_curve
+    from seq2seq_helpers.scalable_training import learning_curve
+    from seq2seq_helpers.text import tokenize
+
+    warnings.simplefilter("ignore")
+    all_pairs = load_all_pairs(args)
+    sizes = [len(all_pairs) if s == "all" else int(s) for s in args.learning_curve.split(",") if s]
+    _, test = load_data(argparse.Namespace(**{**vars(args), "pairs": min(sizes)}))
+    settings = dict(
+        max_source_length=max(len(tokenize(s)) for s, _ in all_pairs),
+        max_target_length=max(len(tokenize(t)) for _, t in all_pairs) + 1,
+        latent_dim=args.latent_dim,
+        epochs=args.max_epochs,
+        batch_size=args.scalable_batch,
+        max_tokens=args.max_tokens,
+    )
+    print(
+        f"learning curve: {sizes} training pairs, {args.max_epochs} epochs each, {len(test)} test pairs"
+    )
+    points = learning_curve(all_pairs, test, sizes, **settings)
+    print(f"\n{'pairs':>7} {'BLEU':>6} {'chrF':>6} {'exact %':>8} {'seconds':>8}")
+    for p in points:
+        print(
+            f"{p['pairs']:>7,} {p['bleu']:6.1f} {p['chrf']:6.1f} {p['exact_match']:8.1f} {p['seconds']:8.0f}"
+        )
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "learning_curve.json").write_text(
+        json.dumps(
+            {"settings": {k: v for k, v in vars(args).items() if k != "worker"}, "points": points},
+            indent=1,
+        )
+    )
+    figure = plot_learning_curve(points, title=f"Scalable model, {args.max_epochs} epochs per size")
+    figure.savefig(out / "learning_curve.png", dpi=100)
+    plt.close(figure)
+    print(f"\nwrote {out / 'learning_curve.json'} and {out / 'learning_curve.png'}")
 
 
 def report_growth(args, results: dict) -> None:

@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from seq2seq_helpers.config import DEFAULT_CORPUS
+from seq2seq_helpers.data import load_pairs
+
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "benchmark_pipelines.py"
+CORPUS_PAIRS = len(load_pairs(DEFAULT_CORPUS))
 
 
 def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
@@ -20,6 +24,8 @@ def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
         "1",
         "--latent-dim",
         "16",
+        "--max-words",
+        "8",
         "--growth",
         "60,120,99999",
         "--out",
@@ -27,8 +33,10 @@ def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "training-array memory (MB)" in result.stdout and "held-out chrF" in result.stdout
-    assert "(the data has only 3651 pairs)" in result.stdout
+    assert "training-array memory (MB)" in result.stdout and "test chrF" in result.stdout
+    assert "quality on 20 pairs of" in result.stdout and "eng_spa_test.tsv" in result.stdout
+    short = len(load_pairs(DEFAULT_CORPUS, max_words=8))
+    assert f"(the data has only {short} pairs)" in result.stdout
     report = json.loads((tmp_path / "benchmark.json").read_text())
     for pipeline in ("lesson", "scalable"):
         figures = report["results"][pipeline]
@@ -48,15 +56,29 @@ def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
 
 
 def test_benchmark_rejects_more_pairs_than_the_data_has(tmp_path):
-    command = [sys.executable, str(SCRIPT), "--pairs", "5000", "--out", str(tmp_path)]
+    command = [sys.executable, str(SCRIPT), "--pairs", "99999", "--out", str(tmp_path)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
-    assert "needs 5300 pairs; the data has 3651" in result.stdout + result.stderr
+    assert f"needs 99999 pairs; the data has {CORPUS_PAIRS}" in result.stdout + result.stderr
+
+
+def test_learning_curve_scores_each_size_on_the_test_file(tmp_path):
+    command = [
+        sys.executable, str(SCRIPT), "--learning-curve", "40,80", "--held-out", "15",
+        "--max-epochs", "1", "--latent-dim", "8", "--max-tokens", "300", "--out", str(tmp_path),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    points = json.loads((tmp_path / "learning_curve.json").read_text())["points"]
+    assert [p["pairs"] for p in points] == [40, 80]
+    assert all(0 <= p["bleu"] <= 100 and 0 <= p["chrf"] <= 100 for p in points)
+    assert (tmp_path / "learning_curve.png").stat().st_size > 0
 
 
 def test_sweep_reports_speed_per_pair_count_and_skips_what_would_not_fit(tmp_path):
     command = [
         sys.executable, str(SCRIPT), "--sweep", "--growth", "60,3000", "--latent-dim", "8",
+        "--max-words", "8",
         "--one-hot-limit-mb", "20", "--out", str(tmp_path),
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
