@@ -55,3 +55,27 @@ def test_executed_export_embeds_the_plots():
             if output["output_type"] == "stream":
                 assert output["text"], "an empty stream output was left behind"
                 assert not any(is_startup_noise(line) for line in output["text"].splitlines())
+
+
+def slide_sections(page: str) -> list[str]:
+    """The innermost <section> blocks of a reveal.js page, speaker notes removed."""
+    body = page[page.find('<div class="slides">') :]
+    blocks = re.findall(r"<section>((?:(?!<section>).)*?)</section>", body, flags=re.S)
+    return [re.sub(r'<aside class="notes">.*?</aside>', "", block, flags=re.S) for block in blocks]
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<h[12][^>]*>.*?</h[12]>", "", html, flags=re.S)  # a heading alone is empty
+    return re.sub(r"<[^>]+>|¶|In\s*\[\s*\]:", " ", html).strip()
+
+
+def test_exported_slides_have_no_empty_slide():
+    # test_every_notebook_exports_to_offline_html_and_slides (above) wrote build/slides/
+    if not (BUILD / "slides" / f"{NOTEBOOKS[0].stem}.slides.html").is_file():
+        export("--no-execute")
+    for notebook in NOTEBOOKS:
+        page = (BUILD / "slides" / f"{notebook.stem}.slides.html").read_text(encoding="utf-8")
+        sections = slide_sections(page)
+        assert len(sections) >= 5, notebook.name
+        for number, section in enumerate(sections, start=1):
+            assert visible_text(section), f"{notebook.name}: slide {number} shows only a heading"

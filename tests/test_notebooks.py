@@ -94,3 +94,67 @@ def test_every_notebook_is_ready_to_present(path):
     assert all(kind in {"slide", "subslide", "fragment", "skip", "notes", "-"} for kind in kinds)
     assert kinds[0] == "slide" and kinds.count("slide") >= 5
     assert kinds.count("notes") >= 2, "speaker notes on the key cells"
+
+
+MAX_CODE_LINES_ON_A_SLIDE = 18  # "about 15": a learner reads a slide's code in one look
+
+
+def slides(path):
+    """Cells grouped as reveal.js groups them: a slide or subslide cell starts a new slide."""
+    groups = []
+    for cell in cells(path):
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+        if kind in {"slide", "subslide"} or not groups:
+            groups.append([])
+        groups[-1].append((kind, cell))
+    return groups
+
+
+def is_assert_only(source: str) -> bool:
+    lines = [
+        line for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ]
+    return bool(lines) and all(line.startswith(("assert", " ", ")")) for line in lines)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_slides_present_well(path):
+    for number, group in enumerate(slides(path), start=1):
+        visible = [cell for kind, cell in group if kind not in {"skip", "notes"}]
+        assert visible, f"slide {number} of {path.name} shows nothing"
+        content = [
+            cell
+            for cell in visible
+            if cell["cell_type"] == "code"
+            or any(not line.startswith("#") and line.strip() for line in cell["source"])
+        ]
+        assert content, f"slide {number} of {path.name} shows only a heading"
+        for cell in visible:
+            source = "".join(cell["source"])
+            if cell["cell_type"] != "code":
+                continue
+            assert len(source.strip().splitlines()) <= MAX_CODE_LINES_ON_A_SLIDE, (
+                f"{path.name}, slide {number}: a code fragment of "
+                f"{len(source.strip().splitlines())} lines: split it or move it into a helper"
+            )
+            assert not is_assert_only(source), f"{path.name}, slide {number}: an assert-only cell"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_section_has_speaker_notes(path):
+    """Every numbered section (and the exercises) tells the instructor what to do with it."""
+    for group in slides(path):
+        kind, first = group[0]
+        heading = "".join(first["source"]).splitlines()[0] if first["source"] else ""
+        if kind == "slide" and heading.startswith("## ") and heading[3:4].isdigit():
+            assert any(k == "notes" for k, _ in group), f"{path.name}: no notes for {heading!r}"
+        if heading.startswith("## Try it"):
+            assert any(k == "notes" for k, _ in group), f"{path.name}: no notes for the exercises"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_plots_are_shown_on_slides(path):
+    for cell in cells(path):
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+        if cell["cell_type"] == "code" and "plt.show()" in "".join(cell["source"]):
+            assert kind not in {"skip", "notes"}, f"{path.name}: a plot hidden from the slides"
