@@ -34,7 +34,7 @@ from seq2seq_helpers.scalable import (
     vectorizers_from_vocabularies,
 )
 from seq2seq_helpers.text import END_TOKEN, START_TOKEN, tokenize
-from seq2seq_helpers.translator import MODEL_FILE, prepare_save_folder
+from seq2seq_helpers.translator import MODEL_FILE, prepare_save_folder, read_saved_settings
 
 VECTORIZERS_FILE = "vectorizers.json"
 
@@ -76,24 +76,13 @@ class ScalableTranslator:
     def load(cls, folder: str | Path) -> ScalableTranslator:
         """Load a translator saved with ``save`` (the model without its optimizer)."""
         folder = Path(folder)
-        missing = [n for n in (MODEL_FILE, VECTORIZERS_FILE) if not (folder / n).is_file()]
-        if missing:
-            raise FileNotFoundError(
-                f"{folder} is not a saved scalable translator: missing {', '.join(missing)}. "
-                "Run notebooks/07_scaling_up.ipynb to train and save one."
-            )
-        try:
-            settings = json.loads((folder / VECTORIZERS_FILE).read_text(encoding="utf-8"))
+        with read_saved_settings(folder, VECTORIZERS_FILE, "07_scaling_up") as settings:
+            lengths = settings["max_source_length"], settings["max_target_length"]
             vectorizers = vectorizers_from_vocabularies(
-                settings["source_vocabulary"],
-                settings["target_vocabulary"],
-                settings["max_source_length"],
-                settings["max_target_length"],
+                settings["source_vocabulary"], settings["target_vocabulary"], *lengths
             )
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
-            raise ValueError(f"{folder / VECTORIZERS_FILE} is damaged: {error!r}") from error
         model = keras.models.load_model(folder / MODEL_FILE, compile=False)
-        return cls(model, vectorizers, settings["max_source_length"], settings["max_target_length"])
+        return cls(model, vectorizers, *lengths)
 
     def translate_batch(self, sentences: Sequence[str], batch_size: int = 256) -> list[str]:
         """Greedy translations (space-separated tokens) of many sentences, ``batch_size`` at a time.

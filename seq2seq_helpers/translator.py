@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,26 @@ def prepare_save_folder(folder: str | Path, if_exists: str = "error") -> Path:
             print(f"Replaced the earlier save in {folder}.")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@contextmanager
+def read_saved_settings(folder: Path, settings_file: str, notebook: str):
+    """The JSON settings of a saved model folder, for a ``with`` block that builds from them.
+
+    A folder without the model or the settings file is a FileNotFoundError naming the notebook
+    that saves one; a settings file that is not JSON, or whose content the ``with`` block cannot
+    use (a KeyError or TypeError there), is a ValueError saying the file is damaged.
+    """
+    missing = [name for name in (MODEL_FILE, settings_file) if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"{folder} is not a saved model: missing {', '.join(missing)}. "
+            f"Run notebooks/{notebook}.ipynb to train and save one."
+        )
+    try:
+        yield json.loads((folder / settings_file).read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise ValueError(f"{folder / settings_file} is damaged: {error!r}") from error
 
 
 @dataclass
@@ -150,17 +171,7 @@ class Translator:
     def load(cls, folder: str | Path) -> Translator:
         """Load a translator saved with ``save``; the model is loaded without its optimizer."""
         folder = Path(folder)
-        missing = [name for name in (MODEL_FILE, VOCAB_FILE) if not (folder / name).is_file()]
-        if missing:
-            raise FileNotFoundError(
-                f"{folder} is not a saved translator: missing {', '.join(missing)}. "
-                "Run notebooks/04_build_compile_fit.ipynb to train and save one."
-            )
-        try:
-            vocabularies = Vocabularies(
-                **json.loads((folder / VOCAB_FILE).read_text(encoding="utf-8"))
-            )
-        except (json.JSONDecodeError, TypeError) as error:
-            raise ValueError(f"{folder / VOCAB_FILE} is damaged: {error}") from error
+        with read_saved_settings(folder, VOCAB_FILE, "04_build_compile_fit") as settings:
+            vocabularies = Vocabularies(**settings)
         model = keras.models.load_model(folder / MODEL_FILE, compile=False)
         return cls(model, vocabularies)
