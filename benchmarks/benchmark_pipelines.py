@@ -37,10 +37,10 @@ def load_all_pairs(args) -> list:
         from seq2seq_helpers.conversations import extract_pairs, load_chitchat_conversations
 
         conversations = load_chitchat_conversations()
-        pairs, _ = extract_pairs(conversations, max_words=args.max_words or 8, seed=1)
+        pairs, _ = extract_pairs(conversations, max_words=args.max_length or 8, seed=1)
     else:
         pairs = load_pairs(
-            args.data or DEFAULT_CORPUS, sample=True, seed=1, max_words=args.max_words
+            args.data or DEFAULT_CORPUS, sample=True, seed=1, max_length=args.max_length
         )
     return pairs
 
@@ -61,7 +61,7 @@ def load_data(args) -> tuple[list, list]:
 
     pairs = load_all_pairs(args)
     if test_file(args):
-        test = load_pairs(test_file(args), max_words=args.max_words)[: args.held_out]
+        test = load_pairs(test_file(args), max_length=args.max_length)[: args.held_out]
         if len(pairs) < args.pairs:
             raise SystemExit(
                 f"--pairs {args.pairs} needs {args.pairs} pairs; the data has {len(pairs)}."
@@ -239,10 +239,10 @@ def main() -> None:
     parser.add_argument("--scalable-batch", type=int, default=64)
     parser.add_argument("--latent-dim", type=int, default=256)
     parser.add_argument(
-        "--max-words",
+        "--max-length",
         type=int,
         default=None,
-        help="only pairs of at most this many words a side (chitchat: 8 unless given)",
+        help="only pairs of at most this many tokens a side (chitchat: 8 unless given)",
     )
     parser.add_argument(
         "--learning-curve",

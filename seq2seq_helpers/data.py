@@ -92,7 +92,7 @@ def load_pairs(
     *,
     sample: bool = False,
     seed: int = 0,
-    max_words: int | None = None,
+    max_length: int | None = None,
     encoding: str = "utf-8",
 ) -> list[Pair]:
     """Read (source, target) sentence pairs from a tab-separated file.
@@ -105,9 +105,10 @@ def load_pairs(
             (seeded by ``seed``); if False, return the first ``num_pairs`` pairs of the file.
             With ``num_pairs=None`` and ``sample=True`` the whole file comes back shuffled.
         seed: the random seed used when ``sample`` is True.
-        max_words: keep only pairs whose two sentences each have at most this many words
-            (counted between spaces), before taking ``num_pairs``: the lesson's one-hot arrays
-            grow with the longest sentence, so notebooks 02-05 train on short ones.
+        max_length: keep only pairs whose two sentences each have at most this many tokens
+            (words and punctuation marks, as ``text.tokenize`` splits them: "8:30" is three),
+            before taking ``num_pairs``. The lesson's one-hot arrays grow with the longest
+            sentence, so notebooks 02-05 train on short ones.
         encoding: the file's text encoding. UTF-8 (the default, with or without a byte-order
             mark) is what the course ships; pass ``"cp1252"`` for a file saved by Windows tools.
 
@@ -126,7 +127,7 @@ def load_pairs(
             mojibake, HTML entities or control characters.
     """
     path = Path(path)
-    for name, value in (("num_pairs", num_pairs), ("max_words", max_words)):
+    for name, value in (("num_pairs", num_pairs), ("max_length", max_length)):
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or value < 1
         ):
@@ -145,10 +146,12 @@ def load_pairs(
     lines = _read_lines(path, encoding)
     pairs = [_parse_line(line, path, number) for number, line in lines]
     _warn_about_suspicious_text(path, lines)
-    if max_words is not None:
-        pairs = [p for p in pairs if max(len(p[0].split()), len(p[1].split())) <= max_words]
+    if max_length is not None:
+        from seq2seq_helpers.text import tokenize
+
+        pairs = [p for p in pairs if max(len(tokenize(p[0])), len(tokenize(p[1]))) <= max_length]
         if not pairs:
-            raise ValueError(f"No pair in {path} has at most {max_words} words on both sides.")
+            raise ValueError(f"No pair in {path} has at most {max_length} tokens on both sides.")
     if not pairs:
         raise ValueError(
             f"{path} contains no sentence pairs (the file is empty or only blank lines)."
@@ -156,7 +159,7 @@ def load_pairs(
     if num_pairs is not None and num_pairs > len(pairs):
         warnings.warn(
             f"Asked for {num_pairs} pairs but {path} has only {len(pairs)}"
-            + (f" with at most {max_words} words" if max_words else "")
+            + (f" with at most {max_length} tokens" if max_length else "")
             + "; using all of them.",
             stacklevel=2,
         )

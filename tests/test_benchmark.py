@@ -24,7 +24,7 @@ def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
         "1",
         "--latent-dim",
         "16",
-        "--max-words",
+        "--max-length",
         "8",
         "--growth",
         "60,120,99999",
@@ -35,7 +35,7 @@ def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "training-array memory (MB)" in result.stdout and "test chrF" in result.stdout
     assert "quality on 20 pairs of" in result.stdout and "eng_spa_test.tsv" in result.stdout
-    short = len(load_pairs(DEFAULT_CORPUS, max_words=8))
+    short = len(load_pairs(DEFAULT_CORPUS, max_length=8))
     assert f"(the data has only {short} pairs)" in result.stdout
     report = json.loads((tmp_path / "benchmark.json").read_text())
     for pipeline in ("lesson", "scalable"):
@@ -78,7 +78,7 @@ def test_learning_curve_scores_each_size_on_the_test_file(tmp_path):
 def test_sweep_reports_speed_per_pair_count_and_skips_what_would_not_fit(tmp_path):
     command = [
         sys.executable, str(SCRIPT), "--sweep", "--growth", "60,3000", "--latent-dim", "8",
-        "--max-words", "8",
+        "--max-length", "8",
         "--one-hot-limit-mb", "20", "--out", str(tmp_path),
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)

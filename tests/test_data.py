@@ -116,17 +116,20 @@ def test_clean_spanish_gives_no_warning(tmp_path, recwarn):
     assert not recwarn.list
 
 
-def test_max_words_filters_before_sampling(tmp_path):
+def test_max_length_filters_by_tokens_before_sampling(tmp_path):
     lines = "".join(f"{'w ' * (i % 6)}s{i}\tt{i}\n" for i in range(60)).encode()
     path = write(tmp_path, lines)
-    short = load_pairs(path, max_words=3)
+    short = load_pairs(path, max_length=3)
     assert short and all(len(s.split()) <= 3 and len(t.split()) <= 3 for s, t in short)
+    # tokens, not words: "At 8:30." is five tokens (at, 8, :, 30, .)
+    timed = write(tmp_path, "At 8:30.\tA las 8:30.\nHi.\tHola.\n".encode(), name="timed.tsv")
+    assert load_pairs(timed, max_length=4) == [("Hi.", "Hola.")]
     # the first n of a seeded sample equal a seeded sample of n: notebooks 04 and 05 agree
     assert (
-        load_pairs(path, 5, sample=True, seed=4, max_words=3)
-        == load_pairs(path, sample=True, seed=4, max_words=3)[:5]
+        load_pairs(path, 5, sample=True, seed=4, max_length=3)
+        == load_pairs(path, sample=True, seed=4, max_length=3)[:5]
     )
-    with pytest.raises(ValueError, match="at most 1 words"):
-        load_pairs(write(tmp_path, b"a b\tc d\n", name="long.tsv"), max_words=1)
-    with pytest.raises(ValueError, match="max_words"):
-        load_pairs(path, max_words=0)
+    with pytest.raises(ValueError, match="at most 1 tokens"):
+        load_pairs(write(tmp_path, b"a b\tc d\n", name="long.tsv"), max_length=1)
+    with pytest.raises(ValueError, match="max_length"):
+        load_pairs(path, max_length=0)
