@@ -57,6 +57,18 @@ def test_executed_export_embeds_the_plots():
                 assert not any(is_startup_noise(line) for line in output["text"].splitlines())
 
 
+def test_exported_page_of_a_tensorflow_notebook_is_clean():
+    """Notebook 05 imports TensorFlow and draws two progress bars (10 sentences each in fast
+    mode): its page shows no start-up noise and each bar once, in its final state."""
+    export("--fast", "notebooks/05_inference_and_decoding.ipynb")
+    html = (BUILD / "html" / "05_inference_and_decoding.html").read_text(encoding="utf-8")
+    for noise in TENSORFLOW_STARTUP_NOISE:
+        assert not noise.search(html), noise.pattern
+    states = re.findall(r"(\d+)/10</span>", html)
+    assert states == ["10", "10"], states  # two bars, no intermediate redraws
+    assert "translating: trained on" in html and "translating: never seen" in html
+
+
 def slide_sections(page: str) -> list[str]:
     """The innermost <section> blocks of a reveal.js page, speaker notes removed."""
     body = page[page.find('<div class="slides">') :]
