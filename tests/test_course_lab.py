@@ -84,7 +84,7 @@ def test_run_and_export_kernels_are_quiet_and_outputs_cleaned(course, monkeypatc
     monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS", raising=False)
     env = course.kernel_environment(fast=True)
     assert env["TF_CPP_MIN_LOG_LEVEL"] in {"2", "3"}
-    assert env["TF_ENABLE_ONEDNN_OPTS"] == "0"
+    assert "TF_ENABLE_ONEDNN_OPTS" not in env  # oneDNN stays on: faster on CPU
     assert (
         env["SEQ2SEQ_FAST"] == "1" and course.kernel_environment(fast=False)["SEQ2SEQ_FAST"] == "0"
     )
