@@ -16,7 +16,7 @@ from seq2seq_helpers.scalable import vectorize_pairs
 from seq2seq_helpers.scalable_training import train_scalable, training_array_bytes
 from seq2seq_helpers.text import prepare_training_setup, tokenize
 from seq2seq_helpers.training import train_translator
-from seq2seq_helpers.vectorize import make_training_arrays, one_hot_megabytes
+from seq2seq_helpers.vectorize import array_megabytes, make_training_arrays
 
 
 def compare_pipelines(
@@ -42,6 +42,7 @@ def compare_pipelines(
     arrays = make_training_arrays(prepare_training_setup(pairs))
     predictions = lesson.model.predict(list(arrays[:2]), verbose=0)[split:]
     lesson_accuracy = token_accuracies(predictions, arrays[2][split:])[1]
+    lesson_megabytes = array_megabytes(*arrays)
     del arrays, predictions  # the one-hot arrays are large: free them before the next run
 
     keras.utils.set_random_seed(seed)
@@ -64,7 +65,7 @@ def compare_pipelines(
     inputs, targets = vectorize_pairs(scalable.vectorizers, pairs)
     return {
         "training arrays (MB)": (
-            one_hot_megabytes(pairs),
+            lesson_megabytes,
             training_array_bytes(inputs, targets) / 1e6,
         ),
         "seconds per epoch": (lesson_seconds, scalable_seconds),
