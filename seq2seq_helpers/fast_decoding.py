@@ -18,6 +18,20 @@ import numpy as np
 import tensorflow as tf
 
 
+def greedy_step(decoder_model, tokens, state_hidden, state_cell, one_hot_size=None):
+    """One decoder step for a batch: feed each sentence's last token (an id, or a one-hot row of
+    ``one_hot_size`` for the lesson's models) and return the most probable next token and the
+    new states."""
+    if one_hot_size is None:
+        step_input = tokens[:, None]
+    else:
+        step_input = tf.one_hot(tokens, one_hot_size)[:, None, :]
+    probabilities, state_hidden, state_cell = decoder_model(
+        [step_input, state_hidden, state_cell], training=False
+    )
+    return tf.argmax(probabilities[:, -1, :], axis=-1), state_hidden, state_cell
+
+
 def batch_greedy_decode(
     encoder_model: keras.Model,
     decoder_model: keras.Model,
@@ -47,14 +61,7 @@ def batch_greedy_decode(
 
     @tf.function(reduce_retracing=True)
     def decoder_step(tokens, state_hidden, state_cell):
-        if one_hot_size is None:
-            step_input = tokens[:, None]
-        else:
-            step_input = tf.one_hot(tokens, one_hot_size)[:, None, :]
-        probabilities, state_hidden, state_cell = decoder_model(
-            [step_input, state_hidden, state_cell], training=False
-        )
-        return tf.argmax(probabilities[:, -1, :], axis=-1), state_hidden, state_cell
+        return greedy_step(decoder_model, tokens, state_hidden, state_cell, one_hot_size)
 
     state_hidden, state_cell = encoder_model(tf.convert_to_tensor(encoder_input), training=False)
     tokens = tf.fill([batch_size], tf.constant(start_index, dtype=tf.int64))
@@ -71,3 +78,86 @@ def batch_greedy_decode(
         if finished.all():
             break
     return decoded
+
+
+def make_compiled_greedy_decoder(
+    encoder_model: keras.Model,
+    decoder_model: keras.Model,
+    *,
+    start_index: int,
+    end_index: int,
+    max_length: int,
+    one_hot_size: int | None = None,
+):
+    """The whole greedy loop as one compiled TensorFlow function (``tf.while_loop``).
+
+    Same choices as ``batch_greedy_decode`` (the most probable word at every step), with two
+    differences in how they are computed: Python never runs between steps, and a sentence that
+    has said ``<END>`` leaves the batch, so later steps compute only the sentences still going.
+    Returns ``decode(encoder_input) -> list of token-index lists``; build it once and call it for
+    every batch (the first call traces the graph).
+    """
+    if max_length < 1:
+        raise ValueError(f"max_length must be at least 1, got {max_length}.")
+
+    if one_hot_size is None:
+        signature = tf.TensorSpec([None, None], tf.int64)  # (batch, time) token ids
+    else:
+        signature = tf.TensorSpec([None, None, None], tf.float32)  # one-hot rows
+
+    # Traced once, for every batch size and length; the loop is an explicit tf.while_loop.
+    @tf.function(input_signature=[signature], autograph=False)
+    def decode_ids(encoder_input):
+        state_hidden, state_cell = encoder_model(encoder_input, training=False)
+        batch_size = tf.shape(state_hidden)[0]
+        # Every position starts as <END>; the loop writes each sentence's words over it.
+        chosen = tf.fill([batch_size, max_length], tf.constant(end_index, tf.int64))
+        rows = tf.range(batch_size)  # the sentences still going, as rows of `chosen`
+        tokens = tf.fill([batch_size], tf.constant(start_index, tf.int64))
+
+        def still_going(step, rows, tokens, state_hidden, state_cell, chosen):
+            return tf.logical_and(step < max_length, tf.size(rows) > 0)
+
+        def one_step(step, rows, tokens, state_hidden, state_cell, chosen):
+            tokens, state_hidden, state_cell = greedy_step(
+                decoder_model, tokens, state_hidden, state_cell, one_hot_size
+            )
+            positions = tf.stack([rows, tf.fill(tf.shape(rows), step)], axis=1)
+            chosen = tf.tensor_scatter_nd_update(chosen, positions, tokens)
+            going = tf.not_equal(tokens, end_index)
+            return (
+                step + 1,
+                tf.boolean_mask(rows, going),
+                tf.boolean_mask(tokens, going),
+                tf.boolean_mask(state_hidden, going),
+                tf.boolean_mask(state_cell, going),
+                chosen,
+            )
+
+        loop_state = (tf.constant(0), rows, tokens, state_hidden, state_cell, chosen)
+        *_, chosen = tf.while_loop(
+            still_going,
+            one_step,
+            loop_state,
+            shape_invariants=(
+                tf.TensorShape([]),
+                tf.TensorShape([None]),
+                tf.TensorShape([None]),
+                tf.TensorShape([None, state_hidden.shape[-1]]),
+                tf.TensorShape([None, state_cell.shape[-1]]),
+                chosen.shape,
+            ),
+        )
+        return chosen
+
+    def decode(encoder_input: np.ndarray) -> list[list[int]]:
+        if len(encoder_input) == 0:
+            return []
+        chosen = decode_ids(tf.convert_to_tensor(encoder_input, signature.dtype)).numpy()
+        decoded = []
+        for row in chosen:
+            ends = np.flatnonzero(row == end_index)
+            decoded.append([int(token) for token in row[: ends[0] if len(ends) else len(row)]])
+        return decoded
+
+    return decode

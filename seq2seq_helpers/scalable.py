@@ -138,18 +138,89 @@ def vectorize_pairs(
     return (sources, decoder_inputs), targets[:, 1:]
 
 
+def default_bucket_boundaries(max_length: int, width: int = 4) -> list[int]:
+    """Bucket edges every ``width`` tokens up to ``max_length``: [5, 9, 13, ...] for width 4.
+
+    A sentence of length n goes to the first bucket whose edge is above n, so each bucket holds
+    ``width`` lengths and a batch pads at most ``width - 1`` steps of its own.
+    """
+    if max_length < 1 or width < 1:
+        raise ValueError(f"max_length and width must be positive, got {max_length}, {width}.")
+    return list(range(width + 1, max_length + 1, width))
+
+
 def make_dataset(
     inputs: tuple[np.ndarray, np.ndarray],
     targets: np.ndarray,
     batch_size: int,
     shuffle: bool = True,
     seed: int = 0,
+    bucket_boundaries: Sequence[int] | None = None,
+    pad_to_bucket_edge: bool = False,
 ) -> tf.data.Dataset:
-    """A ``tf.data`` pipeline: cache the arrays, shuffle each epoch, batch, prefetch."""
+    """A ``tf.data`` pipeline: cache the arrays, shuffle each epoch, batch, prefetch.
+
+    With ``bucket_boundaries`` (for example ``default_bucket_boundaries(max_length)``), sentences
+    of similar length are batched together (``bucket_by_sequence_length``) and every batch is cut
+    to its own longest sentence instead of the arrays' full length, so far fewer padded steps are
+    computed. The length of a pair is the longer of its source and its target (real ids, not 0).
+    ``pad_to_bucket_edge`` pads each batch to its bucket's longest length instead (source and
+    target alike), so batches come in a few shapes only: XLA compiles a training step once per
+    shape (``jit_compile=True``).
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be positive, got {batch_size!r}.")
     dataset = tf.data.Dataset.from_tensor_slices((inputs, targets)).cache()
     if shuffle:
         dataset = dataset.shuffle(len(targets), seed=seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    if not bucket_boundaries:
+        return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    boundaries = [int(edge) for edge in bucket_boundaries]
+    if boundaries != sorted(set(boundaries)) or boundaries[0] < 2:
+        raise ValueError(
+            f"bucket_boundaries must be increasing integers of at least 2, got {bucket_boundaries!r}."
+        )
+
+    def strip_padding(sources_and_decoder_inputs, target):
+        source, decoder_input = sources_and_decoder_inputs
+        source_length = tf.math.count_nonzero(source, dtype=tf.int32)
+        target_length = tf.math.count_nonzero(target, dtype=tf.int32)
+        # Padding is only ever at the end, so the first `length` steps hold every real token.
+        return (source[:source_length], decoder_input[:target_length]), target[:target_length]
+
+    def pair_length(sources_and_decoder_inputs, target):
+        return tf.maximum(tf.shape(sources_and_decoder_inputs[0])[0], tf.shape(target)[0])
+
+    longest = max(inputs[0].shape[1], targets.shape[1])
+    if pad_to_bucket_edge and boundaries[-1] <= longest:
+        boundaries.append(longest + 1)  # the last bucket needs an edge too
+    dataset = dataset.map(strip_padding).bucket_by_sequence_length(
+        pair_length,
+        bucket_boundaries=boundaries,
+        bucket_batch_sizes=[batch_size] * (len(boundaries) + 1),
+        pad_to_bucket_boundary=pad_to_bucket_edge,
+    )  # pads every batch with 0 to its own longest source and target (or to its bucket's edge)
+    # A bucket holds the same sentences every epoch (only their order changes), so the number of
+    # batches is fixed; telling tf.data lets Keras show it and check every epoch against it.
+    lengths = np.maximum(np.count_nonzero(inputs[0], axis=1), np.count_nonzero(targets, axis=1))
+    per_bucket = np.bincount(
+        np.searchsorted(boundaries, lengths, side="right"), minlength=len(boundaries) + 1
+    )
+    batches = int(sum(-(-count // batch_size) for count in per_bucket))
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches))
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def padding_share(dataset: tf.data.Dataset) -> float:
+    """Share of the positions in a dataset's batches (sources and targets) that are padding."""
+    real = total = 0
+    for (sources, _), targets in dataset:
+        for array in (sources, targets):
+            real += int(tf.math.count_nonzero(array))
+            total += int(tf.size(array))
+    if total == 0:
+        raise ValueError("The dataset has no batches.")
+    return 1 - real / total
 
 
 def build_scalable_model(
@@ -189,13 +260,16 @@ def build_scalable_model(
 
 
 def compile_scalable_model(
-    model: keras.Model, optimizer: str | keras.optimizers.Optimizer = "rmsprop"
+    model: keras.Model,
+    optimizer: str | keras.optimizers.Optimizer = "adam",
+    jit_compile: bool | str = "auto",
 ) -> keras.Model:
     """Sparse loss on target ids; the decoder's mask keeps padding out of loss and accuracy."""
     model.compile(
         optimizer=optimizer,
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
+        jit_compile=jit_compile,
     )
     return model
 
@@ -219,3 +293,19 @@ def build_scalable_inference_models(model: keras.Model) -> tuple[keras.Model, ke
     outputs = model.get_layer("decoder_dense")(outputs)
     decoder_model = keras.Model([decoder_inputs, *states_in], [outputs, state_hidden, state_cell])
     return encoder_model, decoder_model
+
+
+def multiply_adds_per_token(
+    latent_dim: int, embedding_dim: int, target_vocab_size: int
+) -> dict[str, int]:
+    """Multiply-adds of one forward step of ``build_scalable_model``, by layer, from its sizes.
+
+    An LSTM step multiplies [input, previous state] (``embedding_dim + latent_dim`` numbers) by a
+    matrix with four gates of ``latent_dim`` columns; the softmax ``Dense`` layer multiplies the
+    decoder's output by a ``latent_dim`` x ``target_vocab_size`` matrix. Embedding look-ups are
+    copies, not arithmetic. The encoder runs once per source token, the decoder and the softmax
+    once per target token; training costs about three times the forward pass (the backward pass
+    computes two gradients per multiplication).
+    """
+    lstm = (embedding_dim + latent_dim) * 4 * latent_dim
+    return {"encoder_lstm": lstm, "decoder_lstm": lstm, "softmax": latent_dim * target_vocab_size}

@@ -22,12 +22,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from seq2seq_helpers.fast_decoding import batch_greedy_decode
+from seq2seq_helpers.fast_decoding import make_compiled_greedy_decoder
 from seq2seq_helpers.scalable import (
     Vectorizers,
     build_scalable_inference_models,
     build_scalable_model,
     compile_scalable_model,
+    default_bucket_boundaries,
     make_dataset,
     make_vectorizers,
     vectorize_pairs,
@@ -48,6 +49,7 @@ class ScalableTranslator:
     max_source_length: int
     max_target_length: int
     _inference: tuple[keras.Model, keras.Model] | None = field(default=None, repr=False)
+    _greedy: object = field(default=None, repr=False)
 
     @property
     def inference_models(self) -> tuple[keras.Model, keras.Model]:
@@ -99,18 +101,17 @@ class ScalableTranslator:
         if any(len(sentence) > limit for sentence in tokens):
             warnings.warn(f"Sentences longer than {limit} tokens are truncated.", stacklevel=2)
         vocabulary = self.vectorizers.target_vocabulary
-        encoder_model, decoder_model = self.inference_models
-        outputs: list[str] = []
-        for start in range(0, len(sentences), batch_size):
-            ids = self.vectorizers.source(tf.constant(list(sentences[start : start + batch_size])))
-            decoded = batch_greedy_decode(
-                encoder_model,
-                decoder_model,
-                ids.numpy(),
+        if self._greedy is None:  # built once: its first call traces the compiled loop
+            self._greedy = make_compiled_greedy_decoder(
+                *self.inference_models,
                 start_index=vocabulary.index(START_TOKEN),
                 end_index=vocabulary.index(END_TOKEN),
                 max_length=self.max_target_length,
             )
+        outputs: list[str] = []
+        for start in range(0, len(sentences), batch_size):
+            ids = self.vectorizers.source(tf.constant(list(sentences[start : start + batch_size])))
+            decoded = self._greedy(ids.numpy())
             outputs.extend(" ".join(vocabulary[i] for i in sentence) for sentence in decoded)
         return outputs
 
@@ -125,19 +126,25 @@ def train_scalable(
     epochs: int = 20,
     batch_size: int = 64,
     validation_split: float = 0.2,
-    optimizer: str | keras.optimizers.Optimizer = "rmsprop",
+    optimizer: str | keras.optimizers.Optimizer = "adam",
     strategy: tf.distribute.Strategy | None = None,
     callbacks: Sequence[keras.callbacks.Callback] = (),
     verbose: int = 2,
     seed: int = 0,
     max_tokens: int | None = None,
+    bucketing: bool = True,
+    jit_compile: bool | str = "auto",
 ) -> tuple[ScalableTranslator, dict[str, list[float]]]:
     """Vectorize with ``TextVectorization``, build a ``tf.data`` pipeline, and fit.
 
     Like Keras' ``validation_split``, the last ``validation_split`` of the pairs are kept aside
-    for validation. With a ``strategy``, the model is built and compiled inside its scope, and
+    for validation. The optimizer is Adam (learning rate 0.001) unless ``optimizer`` says
+    otherwise, as in notebook 07; an optimizer object is copied, so it can be passed again. With a ``strategy``, the model is built and compiled inside its scope, and
     ``batch_size`` is the global batch, split between the replicas. ``max_tokens`` caps both
-    vocabularies (see ``make_vectorizers``).
+    vocabularies (see ``make_vectorizers``). ``bucketing`` batches sentences of similar length
+    together, each batch cut to its longest sentence (see ``make_dataset``). ``jit_compile`` goes
+    to ``compile`` (``True`` compiles each training step with XLA; Keras' ``"auto"`` leaves it
+    off on a CPU-only machine).
     """
     if not 0 <= validation_split < 1:
         raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}.")
@@ -148,33 +155,228 @@ def train_scalable(
     split = len(pairs) - int(len(pairs) * validation_split)
     if split < 1:
         raise ValueError("validation_split leaves no training pair; use more pairs.")
+    warn_about_data_and_lengths(
+        pairs[:split], vectorizers, max_source_length, max_target_length, latent_dim, embedding_dim
+    )
+    boundaries = (
+        default_bucket_boundaries(max(max_source_length, max_target_length)) if bucketing else None
+    )
     train = make_dataset(
-        (inputs[0][:split], inputs[1][:split]), targets[:split], batch_size, seed=seed
+        (inputs[0][:split], inputs[1][:split]),
+        targets[:split],
+        batch_size,
+        seed=seed,
+        bucket_boundaries=boundaries,
+        pad_to_bucket_edge=jit_compile is True,
     )
     validation = None
     if split < len(pairs):
         validation = make_dataset(
-            (inputs[0][split:], inputs[1][split:]), targets[split:], batch_size, shuffle=False
+            (inputs[0][split:], inputs[1][split:]),
+            targets[split:],
+            batch_size,
+            shuffle=False,
+            bucket_boundaries=boundaries,
+            pad_to_bucket_edge=jit_compile is True,
         )
     strategy = strategy or tf.distribute.get_strategy()  # the default: this one device
     with strategy.scope():
+        if isinstance(optimizer, keras.optimizers.Optimizer):
+            # A fresh copy made here: its variables must live in the strategy's scope, and an
+            # optimizer used before (say, by the previous run of a learning curve) keeps state.
+            optimizer = optimizer.__class__.from_config(optimizer.get_config())
         model = build_scalable_model(
             len(vectorizers.source_vocabulary),
             len(vectorizers.target_vocabulary),
             latent_dim,
             embedding_dim,
         )
-        compile_scalable_model(model, optimizer)
-    history = model.fit(
-        train,
-        validation_data=validation,
-        epochs=epochs,
-        callbacks=list(callbacks),
-        verbose=verbose,
-        shuffle=False,  # the dataset shuffles itself, every epoch
-    )
+        compile_scalable_model(model, optimizer, jit_compile=jit_compile)
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        if callbacks:
+            raise ValueError(
+                "callbacks are not supported with MultiWorkerMirroredStrategy: train_scalable "
+                "trains with its own loop there (Keras' fit does not run on several workers)."
+            )
+        arrays = (inputs[0], inputs[1], targets)
+        history = _fit_on_several_workers(
+            model, strategy, arrays, split, batch_size, epochs, seed, verbose
+        )
+    else:
+        history = model.fit(
+            train,
+            validation_data=validation,
+            epochs=epochs,
+            callbacks=list(callbacks),
+            verbose=verbose,
+            shuffle=False,  # the dataset shuffles itself, every epoch
+        ).history
     translator = ScalableTranslator(model, vectorizers, max_source_length, max_target_length)
-    return translator, history.history
+    return translator, history
+
+
+def _fit_on_several_workers(
+    model: keras.Model,
+    strategy: tf.distribute.Strategy,
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
+    split: int,
+    batch_size: int,
+    epochs: int,
+    seed: int,
+    verbose: int,
+) -> dict[str, list[float]]:
+    """Synchronous data-parallel training on several machines, in a loop of our own.
+
+    Keras 3's ``fit`` stops under ``MultiWorkerMirroredStrategy`` (it combines the workers' logs
+    with a reduction that strategy does not support; keras-team/keras#20585), so this loop does
+    what ``fit`` would: every worker reads its own share of the pairs, computes the gradient of
+    the masked loss on its batch, the optimizer sums the gradients of all workers, and every
+    worker applies the same update, so all copies of the model stay identical. The loss is the
+    cross-entropy per real target token over the global batch, the number ``fit`` reports.
+    Batches are not bucketed here: every worker must run the same number of steps.
+    """
+    sources, decoder_inputs, targets = arrays
+
+    def make_distributed(start, stop, shuffle):
+        def dataset_fn(input_context):
+            workers, worker = input_context.num_input_pipelines, input_context.input_pipeline_id
+            usable = stop - (stop - start) % workers  # the same number of pairs on every worker
+            dataset = tf.data.Dataset.from_tensor_slices(
+                ((sources[start:usable], decoder_inputs[start:usable]), targets[start:usable])
+            ).shard(workers, worker)
+            if shuffle:
+                dataset = dataset.shuffle(usable - start, seed=seed, reshuffle_each_iteration=True)
+            per_replica = input_context.get_per_replica_batch_size(batch_size)
+            return dataset.batch(per_replica).prefetch(tf.data.AUTOTUNE)
+
+        return strategy.distribute_datasets_from_function(dataset_fn)
+
+    def masked_sums(batch, training):
+        (source, decoder_input), target = batch
+        probabilities = model([source, decoder_input], training=training)
+        mask = tf.cast(tf.not_equal(target, 0), probabilities.dtype)
+        losses = keras.losses.sparse_categorical_crossentropy(target, probabilities)
+        return tf.reduce_sum(losses * mask), tf.reduce_sum(mask)
+
+    def train_replica(batch):
+        with tf.GradientTape() as tape:
+            loss_sum, tokens = masked_sums(batch, training=True)
+            all_tokens = tf.distribute.get_replica_context().all_reduce("SUM", tokens)
+            loss = loss_sum / all_tokens  # summed over the workers: the global mean
+        gradients = tape.gradient(loss, model.trainable_variables)
+        model.optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+        return loss_sum, tokens
+
+    @tf.function
+    def run_step(batch, training):
+        replica_fn = train_replica if training else lambda b: masked_sums(b, training=False)
+        loss_sum, tokens = strategy.run(replica_fn, args=(batch,))
+        return (
+            strategy.reduce("SUM", loss_sum, axis=None),
+            strategy.reduce("SUM", tokens, axis=None),
+        )
+
+    with strategy.scope():
+        model.optimizer.build(model.trainable_variables)
+    train = make_distributed(0, split, shuffle=True)
+    validation = (
+        make_distributed(split, len(targets), shuffle=False) if split < len(targets) else None
+    )
+    history: dict[str, list[float]] = {"loss": []}
+    for epoch in range(epochs):
+        for name, dataset, training in (("loss", train, True), ("val_loss", validation, False)):
+            if dataset is None:
+                continue
+            loss_sum = tokens = 0.0
+            for batch in dataset:
+                batch_loss, batch_tokens = run_step(batch, training)
+                loss_sum += float(batch_loss)
+                tokens += float(batch_tokens)
+            history.setdefault(name, []).append(loss_sum / max(tokens, 1.0))
+        if verbose:
+            logs = "  ".join(f"{name} {values[-1]:.4f}" for name, values in history.items())
+            print(f"Epoch {epoch + 1}/{epochs}  {logs}", flush=True)
+    return history
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stop training once ``seconds`` of wall time have passed (checked after every batch), so
+    that models are compared after the same time rather than the same number of epochs."""
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        if not seconds > 0:
+            raise ValueError(f"seconds must be positive, got {seconds!r}.")
+        self.seconds = seconds
+        self.started = None
+
+    def on_train_begin(self, logs=None):
+        import time
+
+        self.started = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        import time
+
+        if time.perf_counter() - self.started > self.seconds:
+            self.model.stop_training = True
+
+
+# A model with this many parameters per target token it trains on can memorize instead of learn.
+PARAMETERS_PER_TOKEN_WARNING = 50
+# Warn when more than this share of the sentences are cut by the length limits.
+CUT_SHARE_WARNING = 0.05
+
+
+def scalable_parameter_count(
+    source_vocab_size: int, target_vocab_size: int, latent_dim: int, embedding_dim: int
+) -> int:
+    """Parameters of ``build_scalable_model`` at these sizes, computed from the layer shapes."""
+    lstm = 4 * ((embedding_dim + latent_dim) * latent_dim + latent_dim)
+    embeddings = (source_vocab_size + target_vocab_size) * embedding_dim
+    return embeddings + 2 * lstm + (latent_dim + 1) * target_vocab_size
+
+
+def warn_about_data_and_lengths(
+    pairs: Sequence[tuple[str, str]],
+    vectorizers: Vectorizers,
+    max_source_length: int,
+    max_target_length: int,
+    latent_dim: int,
+    embedding_dim: int,
+) -> None:
+    """Warn when the model is far bigger than the data, or the length limits cut many sentences,
+    each time with what to do about it."""
+    source_lengths = np.array([len(tokenize(source)) for source, _ in pairs])
+    target_lengths = np.array([len(tokenize(target)) + 1 for _, target in pairs])  # + <END>
+    for side, lengths, limit, name in (
+        ("English", source_lengths, max_source_length, "max_source_length"),
+        ("Spanish", target_lengths, max_target_length, "max_target_length"),
+    ):
+        cut = float(np.mean(lengths > limit))
+        if cut > CUT_SHARE_WARNING:
+            covers = int(np.percentile(lengths, 99))
+            warnings.warn(
+                f"{cut:.0%} of the {side} training sentences are longer than {name}={limit} "
+                f"tokens and are cut, so the model never sees their ends. Raise {name} to "
+                f"{covers} (it covers 99% of them) or drop the longest pairs.",
+                stacklevel=3,
+            )
+    parameters = scalable_parameter_count(
+        len(vectorizers.source_vocabulary),
+        len(vectorizers.target_vocabulary),
+        latent_dim,
+        embedding_dim,
+    )
+    tokens = int(np.minimum(target_lengths, max_target_length).sum())
+    if parameters > PARAMETERS_PER_TOKEN_WARNING * tokens:
+        warnings.warn(
+            f"The model has {parameters:,} parameters for {tokens:,} target tokens of training "
+            f"data ({parameters / tokens:,.0f} per token): it will memorize the training pairs "
+            "rather than learn to translate. Use more pairs, a smaller latent_dim or "
+            "embedding_dim, or a vocabulary cap (max_tokens).",
+            stacklevel=3,
+        )
 
 
 def training_array_bytes(inputs: tuple[np.ndarray, np.ndarray], targets: np.ndarray) -> int:

@@ -89,3 +89,31 @@ def test_sweep_reports_speed_per_pair_count_and_skips_what_would_not_fit(tmp_pat
     assert rows[1]["lesson"] is None and rows[1]["one_hot_bytes"] > 20e6  # reported, not run
     assert rows[1]["scalable"]["decode_ms_per_sentence"] > 0
     assert "(not run)" in result.stdout
+
+
+SCALING_SCRIPT = SCRIPT.parent / "benchmark_scaling.py"
+
+
+def test_scaling_benchmark_runs_and_reports_every_figure(tmp_path):
+    command = [
+        sys.executable, str(SCALING_SCRIPT), "--pairs", "200", "--latent-dim", "16",
+        "--embedding-dim", "8", "--max-tokens", "150", "--warmup", "1", "--steps", "2",
+        "--rounds", "1", "--minutes", "0.05", "--out", str(tmp_path),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for heading in ("1. padding share", "2. training speed", "3. greedy decoding", "4. quality"):
+        assert heading in result.stdout
+    report = json.loads((tmp_path / "scaling.json").read_text())
+    assert report["padding_share"]["bucketed"] < report["padding_share"]["plain"]
+    assert len(report["training_speed"]) == 8
+    assert all(row["samples_per_second"] > 0 for row in report["training_speed"])
+    assert all(0 < row["softmax_share_of_arithmetic"] < 1 for row in report["training_speed"])
+    assert report["decoding"]["different_outputs"] == 0
+    assert len(report["quality"]) == 2 and report["matmul_gflops_per_second"] > 0
+
+
+def test_scaling_benchmark_rejects_more_pairs_than_the_data_has(tmp_path):
+    command = [sys.executable, str(SCALING_SCRIPT), "--pairs", "999999", "--out", str(tmp_path)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0 and "--pairs 999999 is more than" in result.stderr

@@ -138,6 +138,7 @@ def test_batched_decoding_equals_the_lesson_loop(lesson_translator):
         )
 
 
+@pytest.mark.filterwarnings("ignore:The model has")  # memorizing is the point
 def test_scalable_translator_learns_and_translates_in_batches():
     keras.utils.set_random_seed(0)
     translator, history = train_scalable(
@@ -237,3 +238,138 @@ def test_max_tokens_caps_the_vocabularies_and_rare_words_become_unk_in_training(
     assert (sources == 1).any() and (targets == 1).any(), "rare words are [UNK] (id 1) in training"
     with pytest.raises(ValueError, match="max_tokens"):
         make_vectorizers(pairs, 4, 6, max_tokens=3)
+
+
+LENGTHS_PAIRS = [
+    ("Hi.", "Hola."),
+    ("I am very tired today.", "Hoy estoy muy cansado."),
+    ("We eat bread.", "Comemos pan."),
+    ("Where is the old station of the town?", "¿Dónde está la vieja estación del pueblo?"),
+    ("Thanks!", "¡Gracias!"),
+    ("The black cat sleeps on the red sofa.", "El gato negro duerme en el sofá rojo."),
+]
+
+
+def test_bucketing_cuts_every_batch_to_its_longest_sentence_and_keeps_every_pair():
+    from seq2seq_helpers.scalable import default_bucket_boundaries, padding_share
+
+    assert default_bucket_boundaries(13) == [5, 9, 13]
+    vectorizers = make_vectorizers(LENGTHS_PAIRS, 12, 14)
+    inputs, targets = vectorize_pairs(vectorizers, LENGTHS_PAIRS)
+    plain = make_dataset(inputs, targets, batch_size=2, shuffle=False)
+    bucketed = make_dataset(
+        inputs, targets, batch_size=2, seed=3, bucket_boundaries=default_bucket_boundaries(14)
+    )
+    rows = []
+    for (sources, decoder_inputs), batch_targets in bucketed:
+        sources, decoder_inputs = sources.numpy(), decoder_inputs.numpy()
+        batch_targets = batch_targets.numpy()
+        # cut to its own longest source and target: the last step holds a real token somewhere
+        assert (sources[:, -1] > 0).any() and (batch_targets[:, -1] > 0).any()
+        assert decoder_inputs.shape == batch_targets.shape
+        for source, decoder_input, target in zip(sources, decoder_inputs, batch_targets):
+            rows.append(tuple(source[source > 0]) + (-1,) + tuple(target[target > 0]))
+            assert (decoder_input > 0).sum() == (target > 0).sum()
+    expected = [tuple(s[s > 0]) + (-1,) + tuple(t[t > 0]) for s, t in zip(inputs[0], targets)]
+    assert sorted(rows) == sorted(expected)
+    assert int(bucketed.cardinality()) == len(list(bucketed)), "Keras is told the true count"
+    assert padding_share(bucketed) < padding_share(plain)
+    edges = make_dataset(
+        inputs, targets, batch_size=2, bucket_boundaries=[5, 9], pad_to_bucket_edge=True
+    )  # lengths 4 to 12 here: buckets up to 4, 8 and (an added edge) 14 steps
+    shapes = {(s.shape[1], t.shape[1]) for (s, _), t in edges}
+    assert shapes <= {(4, 4), (8, 8), (14, 14)} and len(shapes) >= 2
+    assert int(edges.cardinality()) == len(list(edges))
+    with pytest.raises(ValueError, match="bucket_boundaries"):
+        make_dataset(inputs, targets, batch_size=2, bucket_boundaries=[9, 5])
+
+
+@pytest.mark.filterwarnings("ignore:The model has")  # memorizing is the point
+def test_compiled_greedy_loop_gives_the_python_loops_output():
+    from seq2seq_helpers.fast_decoding import make_compiled_greedy_decoder
+
+    keras.utils.set_random_seed(1)
+    translator, _ = train_scalable(
+        LENGTHS_PAIRS * 6,
+        max_source_length=12,
+        max_target_length=14,
+        latent_dim=32,
+        embedding_dim=16,
+        epochs=30,
+        batch_size=6,
+        validation_split=0,
+        verbose=0,
+        optimizer=keras.optimizers.Adam(0.02),
+    )
+    encoder_model, decoder_model = translator.inference_models
+    vocabulary = translator.vectorizers.target_vocabulary
+    settings = dict(start_index=vocabulary.index("<START>"), end_index=vocabulary.index("<END>"))
+    sources = [source for source, _ in LENGTHS_PAIRS] + ["The cat is tired.", "Bread!"]
+    ids = translator.vectorizers.source(np.array(sources)).numpy()
+    for max_length in (3, 14):  # sentences cut by the limit, and sentences ending by themselves
+        python_loop = batch_greedy_decode(
+            encoder_model, decoder_model, ids, max_length=max_length, **settings
+        )
+        compiled = make_compiled_greedy_decoder(
+            encoder_model, decoder_model, max_length=max_length, **settings
+        )
+        assert compiled(ids) == python_loop
+        assert compiled(ids[:0]) == []
+    lengths = {len(sentence) for sentence in python_loop}
+    assert len(lengths) >= 3, "the sentences end at different steps, so rows leave the batch"
+    with pytest.raises(ValueError, match="max_length"):
+        make_compiled_greedy_decoder(encoder_model, decoder_model, max_length=0, **settings)
+
+
+def test_compiled_greedy_loop_on_the_lessons_one_hot_models(lesson_translator):
+    from seq2seq_helpers.fast_decoding import make_compiled_greedy_decoder
+    from seq2seq_helpers.text import prepare_training_setup
+    from seq2seq_helpers.vectorize import make_training_arrays
+
+    setup = prepare_training_setup(PAIRS)
+    encoder_input_data, _, _ = make_training_arrays(setup)
+    encoder_model, decoder_model = lesson_translator.inference_models
+    features = setup.target_features_dict
+    settings = dict(
+        start_index=features["<START>"],
+        end_index=features["<END>"],
+        max_length=setup.max_decoder_seq_length,
+        one_hot_size=setup.num_decoder_tokens,
+    )
+    compiled = make_compiled_greedy_decoder(encoder_model, decoder_model, **settings)
+    expected = batch_greedy_decode(encoder_model, decoder_model, encoder_input_data, **settings)
+    assert compiled(encoder_input_data) == expected
+
+
+def test_parameter_count_formula_matches_keras():
+    from seq2seq_helpers.scalable_training import scalable_parameter_count
+
+    for sizes in ((50, 70, 16, 8), (300, 200, 64, 32)):
+        assert build_scalable_model(*sizes).count_params() == scalable_parameter_count(*sizes)
+
+
+def test_warnings_for_a_model_too_big_for_its_data_and_for_cut_sentences():
+    settings = dict(epochs=1, batch_size=4, validation_split=0, verbose=0)
+    with pytest.warns(UserWarning, match=r"parameters for .* target tokens.*max_tokens"):
+        train_scalable(PAIRS, max_source_length=6, max_target_length=7, **settings)
+    with pytest.warns(UserWarning, match=r"longer than max_target_length=3 .*Raise"):
+        train_scalable(
+            PAIRS,
+            max_source_length=6,
+            max_target_length=3,
+            latent_dim=4,
+            embedding_dim=2,
+            **settings,
+        )
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # enough data for a small model, lengths that fit
+        train_scalable(
+            LENGTHS_PAIRS * 40,
+            max_source_length=12,
+            max_target_length=14,
+            latent_dim=4,
+            embedding_dim=2,
+            **settings,
+        )
