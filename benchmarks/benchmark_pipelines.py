@@ -394,15 +394,18 @@ def report_learning_curve(args) -> None:
         epochs=args.max_epochs,
         batch_size=args.scalable_batch,
         max_tokens=args.max_tokens,
+        callbacks=[early_stopping(args.patience)],
     )
     print(
-        f"learning curve: {sizes} training pairs, {args.max_epochs} epochs each, {len(test)} test pairs"
+        f"learning curve: {sizes} training pairs, each until its validation loss stops improving "
+        f"({args.patience} epochs patience, at most {args.max_epochs}), {len(test)} test pairs"
     )
     points = learning_curve(all_pairs, test, sizes, **settings)
-    print(f"\n{'pairs':>7} {'BLEU':>6} {'chrF':>6} {'exact %':>8} {'seconds':>8}")
+    print(f"\n{'pairs':>7} {'epochs':>7} {'BLEU':>6} {'chrF':>6} {'exact %':>8} {'seconds':>8}")
     for p in points:
         print(
-            f"{p['pairs']:>7,} {p['bleu']:6.1f} {p['chrf']:6.1f} {p['exact_match']:8.1f} {p['seconds']:8.0f}"
+            f"{p['pairs']:>7,} {p['epochs']:>7} {p['bleu']:6.1f} {p['chrf']:6.1f} "
+            f"{p['exact_match']:8.1f} {p['seconds']:8.0f}"
         )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -412,7 +415,7 @@ def report_learning_curve(args) -> None:
             indent=1,
         )
     )
-    figure = plot_learning_curve(points, title=f"Scalable model, {args.max_epochs} epochs per size")
+    figure = plot_learning_curve(points, title="Scalable model, each size until early stopping")
     figure.savefig(out / "learning_curve.png", dpi=100)
     plt.close(figure)
     print(f"\nwrote {out / 'learning_curve.json'} and {out / 'learning_curve.png'}")

@@ -388,15 +388,21 @@ def learning_curve(
     train_pairs: Sequence[tuple[str, str]],
     test_pairs: Sequence[tuple[str, str]],
     sizes: Sequence[int],
+    examples: int | None = None,
     **settings,
 ) -> list[dict[str, float]]:
     """Train a fresh scalable model on the first ``n`` training pairs for each ``n`` in ``sizes``
     (same settings, same seed each time) and score it on ``test_pairs``.
 
-    ``settings`` go to ``train_scalable`` (epochs, max_tokens, latent_dim, ...). Returns one dict
-    per size: pairs, BLEU, chrF, exact match (0-100) and training seconds.
+    ``settings`` go to ``train_scalable`` (epochs, max_tokens, latent_dim, callbacks, ...). With
+    ``examples``, every size sees about the same number of training examples instead of the same
+    number of epochs: ``ceil(examples / training pairs)`` epochs each (then ``settings["epochs"]``
+    is not used), so a small set is not judged on a handful of weight updates; pass an
+    ``EarlyStopping`` callback to stop each run at its best validation loss. Returns one dict per
+    size: pairs, epochs trained, BLEU, chrF, exact match (0-100) and training seconds.
     Introduced in notebooks/08_fast_decoding_and_evaluation.ipynb; the benchmark uses it too.
     """
+    import math
     import time
 
     from seq2seq_helpers.evaluation import translation_scores
@@ -405,17 +411,24 @@ def learning_curve(
         raise ValueError(
             f"sizes must be between 2 and the {len(train_pairs)} training pairs, got {list(sizes)}."
         )
+    if examples is not None and examples < 1:
+        raise ValueError(f"examples must be a positive number of pairs, got {examples!r}.")
     sources = [source for source, _ in test_pairs]
     references = [target for _, target in test_pairs]
     points = []
     for n in sizes:
         subset = train_pairs[:n]
-        keras.utils.set_random_seed(settings.get("seed", 0))
+        run = dict(settings)
+        if examples is not None:
+            training_pairs = max(1, round(n * (1 - run.get("validation_split", 0.2))))
+            run["epochs"] = max(1, math.ceil(examples / training_pairs))
+        keras.utils.set_random_seed(run.get("seed", 0))
         start = time.perf_counter()
-        translator, _ = train_scalable(subset, verbose=0, **settings)
+        translator, history = train_scalable(subset, verbose=0, **run)
         seconds = time.perf_counter() - start
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # unknown words and long sentences: expected here
             outputs = translator.translate_batch(sources)
-        points.append({"pairs": n, **translation_scores(outputs, references), "seconds": seconds})
+        scores = translation_scores(outputs, references)
+        points.append({"pairs": n, "epochs": len(history["loss"]), **scores, "seconds": seconds})
     return points

@@ -373,3 +373,19 @@ def test_warnings_for_a_model_too_big_for_its_data_and_for_cut_sentences():
             embedding_dim=2,
             **settings,
         )
+
+
+@pytest.mark.filterwarnings("ignore:The model has")  # tiny data on purpose
+def test_learning_curve_gives_every_size_the_same_number_of_examples():
+    from seq2seq_helpers.scalable_training import learning_curve
+
+    pairs = LENGTHS_PAIRS * 4  # 24 pairs
+    settings = dict(
+        max_source_length=12, max_target_length=14, latent_dim=4, embedding_dim=2,
+        batch_size=8, validation_split=0.25,
+    )  # fmt: skip
+    points = learning_curve(pairs, PAIRS, [8, 24], examples=36, **settings)
+    assert [point["pairs"] for point in points] == [8, 24]
+    assert [point["epochs"] for point in points] == [6, 2]  # 36 / 6 and 36 / 18 training pairs
+    with pytest.raises(ValueError, match="examples"):
+        learning_curve(pairs, PAIRS, [8], examples=0, **settings)
