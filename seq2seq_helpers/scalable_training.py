@@ -158,27 +158,6 @@ def train_scalable(
     warn_about_data_and_lengths(
         pairs[:split], vectorizers, max_source_length, max_target_length, latent_dim, embedding_dim
     )
-    boundaries = (
-        default_bucket_boundaries(max(max_source_length, max_target_length)) if bucketing else None
-    )
-    train = make_dataset(
-        (inputs[0][:split], inputs[1][:split]),
-        targets[:split],
-        batch_size,
-        seed=seed,
-        bucket_boundaries=boundaries,
-        pad_to_bucket_edge=jit_compile is True,
-    )
-    validation = None
-    if split < len(pairs):
-        validation = make_dataset(
-            (inputs[0][split:], inputs[1][split:]),
-            targets[split:],
-            batch_size,
-            shuffle=False,
-            bucket_boundaries=boundaries,
-            pad_to_bucket_edge=jit_compile is True,
-        )
     strategy = strategy or tf.distribute.get_strategy()  # the default: this one device
     with strategy.scope():
         if isinstance(optimizer, keras.optimizers.Optimizer):
@@ -202,7 +181,30 @@ def train_scalable(
         history = _fit_on_several_workers(
             model, strategy, arrays, split, batch_size, epochs, seed, verbose
         )
-    else:
+    else:  # one machine: Keras' fit, on (bucketed) tf.data pipelines
+        boundaries = (
+            default_bucket_boundaries(max(max_source_length, max_target_length))
+            if bucketing
+            else None
+        )
+        train = make_dataset(
+            (inputs[0][:split], inputs[1][:split]),
+            targets[:split],
+            batch_size,
+            seed=seed,
+            bucket_boundaries=boundaries,
+            pad_to_bucket_edge=jit_compile is True,
+        )
+        validation = None
+        if split < len(pairs):
+            validation = make_dataset(
+                (inputs[0][split:], inputs[1][split:]),
+                targets[split:],
+                batch_size,
+                shuffle=False,
+                bucket_boundaries=boundaries,
+                pad_to_bucket_edge=jit_compile is True,
+            )
         history = model.fit(
             train,
             validation_data=validation,
