@@ -167,7 +167,7 @@ def command_run(python: Path, args: argparse.Namespace) -> int:
     for notebook in args.notebooks or notebook_paths():
         code = run(execute_command(python, notebook, out_dir, args.timeout), env=env)
         if code != 0:
-            print(f"{notebook.name} failed; see the error above.", file=sys.stderr)
+            print(f"{Path(notebook).name} failed; see the error above.", file=sys.stderr)
             return code
     print(f"Executed notebooks are in {out_dir}")
     return 0

@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Lesson pipeline (one-hot arrays, predict() per token) vs the scalable one (ids, masking, tf.data,
-batched decoding), on the same data in one run. A benchmark script, not a test.
+batched decoding) vs the attention model of notebook 09 (greedy and beam search), on the same
+data in one run. A benchmark script, not a test.
 
     .venv/bin/python benchmarks/benchmark_pipelines.py                 # 2,000 pairs, some minutes
     .venv/bin/python benchmarks/benchmark_pipelines.py --pairs 500 --max-epochs 5   # quick look
     .venv/bin/python benchmarks/benchmark_pipelines.py --learning-curve 1000,2000,4000,8000,all
+    .venv/bin/python benchmarks/benchmark_pipelines.py --pairs 13516 --models scalable,attention \
+        --budget 200 --max-tokens 4000 --held-out 1257 --max-epochs 100 --learning-rate 0.003
 
-Each pipeline trains in its own Python process, so its peak memory is its own. Both stop when the
-validation loss has not improved for --patience epochs and keep their best weights. Quality is
+Each pipeline trains in its own Python process, so its peak memory is its own. Each stops when the
+validation loss has not improved for --patience epochs and keeps its best weights; with --budget,
+the scalable and attention models also stop after that many seconds of training (and keep their
+best epoch's weights too). Quality is
 measured on the course's test file (or --test), which neither training nor validation ever saw.
 """
 
@@ -26,6 +31,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 HERE = Path(__file__).resolve().parent
+PIPELINES = ("lesson", "scalable", "attention", "bidirectional")
 
 
 def load_all_pairs(args) -> list:
@@ -151,17 +157,23 @@ def run_lesson(args, pairs, held_out) -> dict:
     }
 
 
-def run_scalable(args, pairs, held_out) -> dict:
+def run_scalable(args, pairs, held_out, architecture: str = "scalable") -> dict:
+    """Notebook 07's scalable model, or notebook 09's attention model: trained until early
+    stopping or for --budget seconds, decoded greedily and with beams 3 and 5."""
     import keras
 
     from seq2seq_helpers.scalable import vectorize_pairs
-    from seq2seq_helpers.scalable_training import train_scalable, training_array_bytes
+    from seq2seq_helpers.scalable_training import TimeBudget, train_scalable, training_array_bytes
     from seq2seq_helpers.text import tokenize
 
     keras.utils.set_random_seed(0)
     max_source = max(len(tokenize(s)) for s, _ in pairs)
     max_target = max(len(tokenize(t)) for _, t in pairs) + 1  # + <START> or <END>
     timer = EpochTimer()
+    # EarlyStopping keeps the best epoch's weights also when the time budget ends training.
+    stops = [early_stopping(args.patience)] + ([TimeBudget(args.budget)] if args.budget else [])
+    start = time.perf_counter()
+    bidirectional = architecture == "bidirectional"  # the attention model, read both ways
     translator, history = train_scalable(
         pairs,
         max_source_length=max_source,
@@ -169,32 +181,45 @@ def run_scalable(args, pairs, held_out) -> dict:
         latent_dim=args.latent_dim,
         epochs=args.max_epochs,
         batch_size=args.scalable_batch,
-        callbacks=[timer.callback, early_stopping(args.patience)],
+        callbacks=[timer.callback, *stops],
         verbose=0,
         max_tokens=args.max_tokens,
+        architecture="attention" if bidirectional else architecture,
+        bidirectional=bidirectional,
+        optimizer=keras.optimizers.Adam(args.learning_rate or 0.001),
     )
+    training_seconds = time.perf_counter() - start
     inputs, targets = vectorize_pairs(translator.vectorizers, pairs)
     best = min(range(len(history["val_loss"])), key=history["val_loss"].__getitem__)
-    translator.translate_batch([s for s, _ in held_out[:8]])  # trace the compiled step once
-    start = time.perf_counter()
-    outputs = translator.translate_batch([s for s, _ in held_out])
-    decode_ms = 1000 * (time.perf_counter() - start) / len(held_out)
-    return {
+    sources = [s for s, _ in held_out]
+    result = {
         "training_array_bytes": training_array_bytes(inputs, targets),
         "samples_per_second": timer.samples_per_second(int(len(pairs) * 0.8)),
         "epochs_trained": len(history["loss"]),
+        "training_seconds": training_seconds,
+        "seconds_to_best_epoch": sum(timer.seconds[: best + 1]),
+        "best_val_loss": history["val_loss"][best],
         "val_token_accuracy": history["val_accuracy"][best],
-        "decode_ms_per_sentence": decode_ms,
-        "outputs": outputs,
     }
+    for beam in (1,) if args.sweep else (1, 3, 5):
+        translator.translate_batch(sources[:8], beam_width=beam)  # trace the compiled loop once
+        start = time.perf_counter()
+        outputs = translator.translate_batch(sources, beam_width=beam)
+        milliseconds = 1000 * (time.perf_counter() - start) / len(held_out)
+        suffix = "" if beam == 1 else f"_beam{beam}"
+        result[f"decode_ms_per_sentence{suffix}"] = milliseconds
+        result[f"outputs{suffix}"] = outputs
+    return result
 
 
 def worker(args) -> None:
     """Run one pipeline and print its figures as one JSON line."""
     warnings.simplefilter("ignore")
     pairs, held_out = load_data(args)
-    run = run_lesson if args.worker == "lesson" else run_scalable
-    result = run(args, pairs, held_out)
+    if args.worker == "lesson":
+        result = run_lesson(args, pairs, held_out)
+    else:
+        result = run_scalable(args, pairs, held_out, architecture=args.worker)  # or bidirectional
     result["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("RESULT " + json.dumps(result))
 
@@ -270,7 +295,27 @@ def main() -> None:
     )
     parser.add_argument("--one-hot-limit-mb", type=float, default=3000)
     parser.add_argument("--out", default=str(HERE / "results"), help="folder for JSON and plot")
-    parser.add_argument("--worker", choices=["lesson", "scalable"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--models",
+        default="lesson,scalable,attention",
+        help="which pipelines to run, from lesson, scalable, attention, bidirectional (attention "
+        "with a Bidirectional encoder); the lesson's one-hot arrays do not fit in memory for "
+        "thousands of long pairs: leave it out there",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help="train the scalable and attention models for this many seconds each (the same "
+        "wall time) instead of until early stopping",
+    )
+    parser.add_argument(
+        "--learning-rate",
+        type=float,
+        default=None,
+        help="Adam's learning rate for the scalable and attention models (default 0.001)",
+    )
+    parser.add_argument("--worker", choices=PIPELINES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         return worker(args)
@@ -282,41 +327,88 @@ def main() -> None:
         return sweep(args)
     if args.learning_curve:
         return report_learning_curve(args)
+    models = [name.strip() for name in args.models.split(",") if name.strip()]
+    if not models or any(name not in PIPELINES for name in models):
+        raise SystemExit(f"--models must name some of {', '.join(PIPELINES)}; got {args.models!r}.")
     _, held_out = load_data(args)  # fails early, with a clear message, if the data is too small
-    for name in ("lesson", "scalable"):
+    for name in models:
         results[name] = run_worker(name)
+    report_table(args, results, held_out)
+    report_growth(args, results)
 
-    from seq2seq_helpers.evaluation import translation_scores
 
+def report_table(args, results: dict, held_out) -> None:
+    """One table, a column per pipeline: memory, speed, decoding, test scores, by length."""
+    from seq2seq_helpers.evaluation import scores_by_length, translation_scores
+
+    sources = [s for s, _ in held_out]
     references = [t for _, t in held_out]
-    for name, result in results.items():
-        result.update(translation_scores(result.pop("outputs"), references))
-
+    buckets = []
+    for result in results.values():
+        for suffix in ("", "_beam3", "_beam5"):
+            if f"outputs{suffix}" not in result:
+                continue
+            outputs = result.pop(f"outputs{suffix}")
+            for key, value in translation_scores(outputs, references).items():
+                result[f"{key}{suffix}"] = value
+            if not suffix:
+                by_length = scores_by_length(sources, outputs, references)
+                result["by_length"] = by_length
+                buckets = [(row["bucket"], row["sentences"]) for row in by_length]
+                for row in by_length:
+                    result[f"bleu_{row['bucket']}"] = row["bleu"]
+                    result[f"chrf_{row['bucket']}"] = row["chrf"]
     rows = [
-        ("training-array memory (MB)", "training_array_bytes", 1e-6, "smaller"),
-        ("peak process memory (MB)", "peak_memory_mb", 1, "smaller"),
-        ("training samples/s", "samples_per_second", 1, "larger"),
-        ("epochs until early stop", "epochs_trained", 1, None),
-        ("decoding ms/sentence", "decode_ms_per_sentence", 1, "smaller"),
-        ("val accuracy, real tokens", "val_token_accuracy", 1, "larger"),
-        ("test BLEU", "bleu", 1, "larger"),
-        ("test chrF", "chrf", 1, "larger"),
-        ("test exact match (%)", "exact_match", 1, "larger"),
+        ("training-array memory (MB)", "training_array_bytes", 1e-6),
+        ("peak process memory (MB)", "peak_memory_mb", 1),
+        ("training samples/s", "samples_per_second", 1),
+        ("epochs trained", "epochs_trained", 1),
+        ("seconds to the best epoch", "seconds_to_best_epoch", 1),
+        ("greedy ms/sentence", "decode_ms_per_sentence", 1),
+        ("beam 3 ms/sentence", "decode_ms_per_sentence_beam3", 1),
+        ("beam 5 ms/sentence", "decode_ms_per_sentence_beam5", 1),
+        ("val accuracy, real tokens", "val_token_accuracy", 1),
+        ("test BLEU, greedy", "bleu", 1),
+        ("test BLEU, beam 3", "bleu_beam3", 1),
+        ("test BLEU, beam 5", "bleu_beam5", 1),
+        ("test chrF, greedy", "chrf", 1),
+        ("test chrF, beam 5", "chrf_beam5", 1),
+        ("test exact match (%)", "exact_match", 1),
     ]
+    for bucket, count in buckets:
+        rows.append((f"BLEU, {bucket} words ({count})", f"bleu_{bucket}", 1))
+        rows.append((f"chrF, {bucket} words ({count})", f"chrf_{bucket}", 1))
+    how = f"{args.budget:.0f} s of training each" if args.budget else "until early stopping"
+    how += f", Adam learning rate {args.learning_rate or 0.001}"
     print(
-        f"\n{args.pairs} training pairs, data: {args.data or 'course corpus'}; quality on "
+        f"\n{args.pairs} training pairs, data: {args.data or 'course corpus'}, {how}; quality on "
         f"{len(held_out)} pairs of {test_file(args) or 'the data, held out'}"
     )
-    print(f"{'figure':30} {'lesson':>12} {'scalable':>12} {'ratio':>10}")
-    for label, key, scale, better in rows:
-        a, b = results["lesson"][key] * scale, results["scalable"][key] * scale
-        ratio = ""
-        if better == "smaller" and b:
-            ratio = f"{a / b:,.1f}x less"
-        elif better == "larger" and a:
-            ratio = f"{b / a:,.2f}x"
-        print(f"{label:30} {a:12,.3f} {b:12,.3f} {ratio:>10}")
-    report_growth(args, results)
+    names = list(results)
+    print(f"{'figure':30} " + " ".join(f"{name:>12}" for name in names))
+    for label, key, scale in rows:
+        cells = []
+        for name in names:
+            value = results[name].get(key)
+            cells.append(f"{value * scale:12,.3f}" if value is not None else f"{'':>12}")
+        print(f"{label:30} " + " ".join(cells))
+    ratios = []
+    for a, b in (("lesson", "scalable"), ("scalable", "attention"), ("attention", "bidirectional")):
+        if a in results and b in results:
+            first, second = results[a], results[b]
+            ratios.append(
+                f"{b}/{a}: training-array memory {first['training_array_bytes'] / second['training_array_bytes']:,.1f}x less, "
+                f"samples/s {second['samples_per_second'] / first['samples_per_second']:.2f}x, "
+                f"test BLEU {second['bleu'] / first['bleu'] if first['bleu'] else float('nan'):.2f}x"
+            )
+    for name in names:
+        result = results[name]
+        if "decode_ms_per_sentence_beam5" in result:
+            ratios.append(
+                f"{name}: beam 5 takes {result['decode_ms_per_sentence_beam5'] / result['decode_ms_per_sentence']:.1f}x "
+                f"greedy's time; BLEU {result['bleu']:.2f} -> {result['bleu_beam5']:.2f}"
+            )
+    print("\n".join(ratios))
 
 
 def run_worker(name: str, *overrides: str) -> dict:

@@ -9,7 +9,12 @@ Each module holds one idea and says in its docstring which notebook teaches it:
 - ``models``    -- the encoder-decoder and its inference models
 - ``decoding``  -- the greedy ``decode_sequence`` loop and ``translate``
 - ``translator`` -- translating with a trained model, saving and loading it
-- ``plotting``  -- training curves and one-hot pictures
+- ``plotting``  -- training curves, one-hot pictures, attention heatmaps, scores by length
+- ``scalable``, ``scalable_training`` -- ids, embeddings, masking, ``tf.data`` (notebook 07)
+- ``fast_decoding`` -- batched and compiled greedy decoding (notebook 08)
+- ``attention`` -- the attention model, its inference models, ``[UNK]`` replacement (notebook 09)
+- ``search``    -- one decoding interface, greedy and beam search written once (notebook 09)
+- ``checkpoints`` -- keep the best epoch, resume an interrupted ``fit`` (notebook 09)
 - ``checks``    -- feedback for the notebooks' "try it" exercises
 
 Importing the package does no work and does not import TensorFlow; import the module you need,

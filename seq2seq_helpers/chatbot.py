@@ -36,15 +36,18 @@ class ChatBot:
         temperature: float = 0.0,
         repetition_penalty: float = 1.0,
         seed: int | None = 0,
+        beam_width: int = 1,
     ) -> None:
         self.translator = translator
         self.temperature = temperature
         self.repetition_penalty = repetition_penalty
         self.seed = seed
+        self.beam_width = beam_width  # > 1: beam search (notebook 09) instead of greedy/sampling
         self.last_notes: list[str] = []
 
     def respond(self, text: str, **decoding_options) -> str:
-        """Reply to ``text``; ``decoding_options`` override temperature, repetition_penalty, seed."""
+        """Reply to ``text``; ``decoding_options`` override temperature, repetition_penalty,
+        seed and beam_width."""
         self.last_notes = []
         if not isinstance(text, str):
             raise ValueError(f"respond expects a string, got {type(text).__name__}.")
@@ -57,8 +60,16 @@ class ChatBot:
             "temperature": self.temperature,
             "repetition_penalty": self.repetition_penalty,
             "seed": self.seed,
+            "beam_width": self.beam_width,
             **decoding_options,
         }
+        if options["beam_width"] != 1 and (
+            options["temperature"] != 0 or options["repetition_penalty"] != 1
+        ):  # checked here: the ValueError below means "no known word"
+            raise ValueError(
+                "beam_width > 1 chooses the reply by beam search: set temperature=0 and "
+                "repetition_penalty=1 with it, or beam_width=1 to sample."
+            )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:

@@ -95,69 +95,21 @@ def make_compiled_greedy_decoder(
     differences in how they are computed: Python never runs between steps, and a sentence that
     has said ``<END>`` leaves the batch, so later steps compute only the sentences still going.
     Returns ``decode(encoder_input) -> list of token-index lists``; build it once and call it for
-    every batch (the first call traces the graph).
+    every batch (the first call traces the graph). The loop itself is ``search.make_greedy_decoder``,
+    written once for every model (notebook 09); this builds the LSTM models' interface for it.
     """
-    if max_length < 1:
-        raise ValueError(f"max_length must be at least 1, got {max_length}.")
+    from seq2seq_helpers.search import lstm_step_model, make_greedy_decoder
 
-    if one_hot_size is None:
-        signature = tf.TensorSpec([None, None], tf.int64)  # (batch, time) token ids
-    else:
-        signature = tf.TensorSpec([None, None, None], tf.float32)  # one-hot rows
-
-    # Traced once, for every batch size and length; the loop is an explicit tf.while_loop.
-    @tf.function(input_signature=[signature], autograph=False)
-    def decode_ids(encoder_input):
-        state_hidden, state_cell = encoder_model(encoder_input, training=False)
-        batch_size = tf.shape(state_hidden)[0]
-        # Every position starts as <END>; the loop writes each sentence's words over it.
-        chosen = tf.fill([batch_size, max_length], tf.constant(end_index, tf.int64))
-        rows = tf.range(batch_size)  # the sentences still going, as rows of `chosen`
-        tokens = tf.fill([batch_size], tf.constant(start_index, tf.int64))
-
-        def still_going(step, rows, tokens, state_hidden, state_cell, chosen):
-            return tf.logical_and(step < max_length, tf.size(rows) > 0)
-
-        def one_step(step, rows, tokens, state_hidden, state_cell, chosen):
-            tokens, state_hidden, state_cell = greedy_step(
-                decoder_model, tokens, state_hidden, state_cell, one_hot_size
-            )
-            positions = tf.stack([rows, tf.fill(tf.shape(rows), step)], axis=1)
-            chosen = tf.tensor_scatter_nd_update(chosen, positions, tokens)
-            going = tf.not_equal(tokens, end_index)
-            return (
-                step + 1,
-                tf.boolean_mask(rows, going),
-                tf.boolean_mask(tokens, going),
-                tf.boolean_mask(state_hidden, going),
-                tf.boolean_mask(state_cell, going),
-                chosen,
-            )
-
-        loop_state = (tf.constant(0), rows, tokens, state_hidden, state_cell, chosen)
-        *_, chosen = tf.while_loop(
-            still_going,
-            one_step,
-            loop_state,
-            shape_invariants=(
-                tf.TensorShape([]),
-                tf.TensorShape([None]),
-                tf.TensorShape([None]),
-                tf.TensorShape([None, state_hidden.shape[-1]]),
-                tf.TensorShape([None, state_cell.shape[-1]]),
-                chosen.shape,
-            ),
-        )
-        return chosen
+    step_model = lstm_step_model(
+        encoder_model,
+        decoder_model,
+        start_index=start_index,
+        end_index=end_index,
+        one_hot_size=one_hot_size,
+    )
+    greedy = make_greedy_decoder(step_model, max_length)
 
     def decode(encoder_input: np.ndarray) -> list[list[int]]:
-        if len(encoder_input) == 0:
-            return []
-        chosen = decode_ids(tf.convert_to_tensor(encoder_input, signature.dtype)).numpy()
-        decoded = []
-        for row in chosen:
-            ends = np.flatnonzero(row == end_index)
-            decoded.append([int(token) for token in row[: ends[0] if len(ends) else len(row)]])
-        return decoded
+        return [decoded.ids for decoded in greedy(encoder_input)]
 
     return decode

@@ -86,3 +86,85 @@ def plot_learning_curve(points: Sequence[Mapping[str, float]], title: str = "Wha
     axis.grid(alpha=0.3)
     figure.tight_layout()
     return figure
+
+
+_METRIC_LABELS = {"bleu": "BLEU", "chrf": "chrF", "exact_match": "exact match (%)"}
+
+
+def plot_scores_by_length(results: Mapping[str, Sequence[Mapping]], metric: str = "chrf"):
+    """One line per model: its ``metric`` in each source-length bucket; returns the figure.
+
+    ``results`` maps a model's name to its ``scores_by_length`` output, for example
+    ``{"lesson": scores_by_length(...), "scalable": scores_by_length(...)}``; every model must use
+    the same buckets. The x tick labels show each bucket and its number of sentences (taken from
+    the first model). Empty buckets (NaN scores) get no point. ``metric`` is ``"bleu"``,
+    ``"chrf"`` or ``"exact_match"``.
+    """
+    if metric not in _METRIC_LABELS:
+        raise ValueError(f"metric must be one of {sorted(_METRIC_LABELS)}, got {metric!r}.")
+    if not results:
+        raise ValueError("results is empty; pass {model name: scores_by_length(...)}.")
+    first_name, first = next(iter(results.items()))
+    if not first:
+        raise ValueError(f"results[{first_name!r}] has no bucket; pass scores_by_length's output.")
+    labels = [row["bucket"] for row in first]
+    for name, rows in results.items():
+        if [row["bucket"] for row in rows] != labels:
+            raise ValueError(
+                f"results[{name!r}] has buckets {[row['bucket'] for row in rows]}, but "
+                f"results[{first_name!r}] has {labels}; score every model with the same buckets."
+            )
+
+    positions = np.arange(len(labels))
+    figure, axis = plt.subplots(figsize=(max(5.0, 1.4 * len(labels) + 2), 3.5))
+    for name, rows in results.items():
+        values = np.array([row[metric] for row in rows], dtype=float)
+        shown = np.isfinite(values)
+        axis.plot(positions[shown], values[shown], marker="o", label=name)
+    tick_labels = [
+        f"{label} word{'' if label == '1' else 's'}\n(n={row['sentences']})"
+        for label, row in zip(labels, first)
+    ]
+    axis.set_xticks(positions, tick_labels)
+    axis.set_xlabel("length of the English source")
+    axis.set_ylabel(_METRIC_LABELS[metric])
+    axis.set_title(f"{_METRIC_LABELS[metric]} by source length")
+    axis.legend()
+    axis.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure
+
+
+def plot_attention(
+    weights: np.ndarray,
+    source_tokens: Sequence[str],
+    output_tokens: Sequence[str],
+    axis=None,
+    title: str | None = None,
+):
+    """Draw one sentence's attention weights as a heatmap: a row per output token (``<END>``
+    last), a column per source token; a dark cell is a source word the decoder read for that
+    output word. ``weights`` is (output steps, source positions), as ``search.Decoded.attention``
+    holds it; padded positions are left out. Returns the figure."""
+    weights = np.asarray(weights)
+    rows = list(output_tokens) + ["<END>"]
+    if weights.ndim != 2 or len(weights) < len(rows) - 1:
+        raise ValueError(
+            f"weights must be (output steps, source positions) with a row per output token, "
+            f"got shape {weights.shape} for {len(output_tokens)} tokens."
+        )
+    rows = rows[: len(weights)]
+    weights = weights[: len(rows), : len(source_tokens)]
+    if axis is None:
+        figure, axis = plt.subplots(
+            figsize=(0.55 * len(source_tokens) + 1.5, 0.4 * len(rows) + 1.2)
+        )
+    else:
+        figure = axis.figure
+    axis.imshow(weights, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    axis.set_xticks(range(len(source_tokens)), source_tokens, rotation=60, ha="right")
+    axis.set_yticks(range(len(rows)), rows)
+    axis.tick_params(labelsize=9)
+    if title:
+        axis.set_title(title, fontsize=10)
+    return figure

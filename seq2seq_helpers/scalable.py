@@ -223,6 +223,20 @@ def padding_share(dataset: tf.data.Dataset) -> float:
     return 1 - real / total
 
 
+def check_model_sizes(
+    source_vocab_size: int, target_vocab_size: int, latent_dim: int, embedding_dim: int
+) -> None:
+    """Raise a ValueError naming the size that is not a positive integer."""
+    for name, value in {
+        "source_vocab_size": source_vocab_size,
+        "target_vocab_size": target_vocab_size,
+        "latent_dim": latent_dim,
+        "embedding_dim": embedding_dim,
+    }.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+
+
 def build_scalable_model(
     source_vocab_size: int, target_vocab_size: int, latent_dim: int = 256, embedding_dim: int = 128
 ) -> keras.Model:
@@ -231,14 +245,7 @@ def build_scalable_model(
     Inputs: ``encoder_inputs`` (batch, T_enc) and ``decoder_inputs`` (batch, T_dec) integer ids.
     Output: (batch, T_dec, target_vocab_size) next-token probabilities.
     """
-    for name, value in {
-        "source_vocab_size": source_vocab_size,
-        "target_vocab_size": target_vocab_size,
-        "latent_dim": latent_dim,
-        "embedding_dim": embedding_dim,
-    }.items():
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    check_model_sizes(source_vocab_size, target_vocab_size, latent_dim, embedding_dim)
     encoder_inputs = keras.Input(shape=(None,), dtype="int64", name="encoder_inputs")
     encoder_embedded = layers.Embedding(
         source_vocab_size, embedding_dim, mask_zero=True, name="encoder_embedding"

@@ -15,14 +15,21 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from seq2seq_helpers.fast_decoding import make_compiled_greedy_decoder
+from seq2seq_helpers.attention import (
+    attention_step_model,
+    build_attention_inference_models,
+    build_attention_model,
+    has_attention,
+    replace_unknown_words,
+)
+from seq2seq_helpers.models import build_inference_models, build_training_model
 from seq2seq_helpers.scalable import (
     Vectorizers,
     build_scalable_inference_models,
@@ -31,31 +38,84 @@ from seq2seq_helpers.scalable import (
     default_bucket_boundaries,
     make_dataset,
     make_vectorizers,
+    standardize_source,
     vectorize_pairs,
     vectorizers_from_vocabularies,
+)
+from seq2seq_helpers.search import (
+    DEFAULT_LENGTH_ALPHA,
+    Decoded,
+    StepModel,
+    lstm_step_model,
+    make_beam_decoder,
+    make_greedy_decoder,
 )
 from seq2seq_helpers.text import END_TOKEN, START_TOKEN, tokenize
 from seq2seq_helpers.translator import MODEL_FILE, prepare_save_folder, read_saved_settings
 
 VECTORIZERS_FILE = "vectorizers.json"
+UNKNOWN_TOKEN = "[UNK]"  # TextVectorization's id 1: a word outside the vocabulary
+
+
+ARCHITECTURES = ("scalable", "attention", "lesson")
 
 
 @dataclass
 class ScalableTranslator:
-    """A trained scalable model with its vectorizers; translates whole batches at once."""
+    """A trained model on token ids with its vectorizers; translates whole batches at once.
+
+    The model is notebook 07's (``build_scalable_model``), notebook 09's with attention
+    (``build_attention_model``) or the lesson's one-hot model fed from the same ids
+    (``architecture="lesson"`` in ``train_scalable``); ``architecture`` tells which, from the
+    model's layers. All three decode through the same interface (``step_model``) and the same
+    greedy and beam search code.
+    """
 
     model: keras.Model
     vectorizers: Vectorizers
     max_source_length: int
     max_target_length: int
     _inference: tuple[keras.Model, keras.Model] | None = field(default=None, repr=False)
-    _greedy: object = field(default=None, repr=False)
+    _decoders: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def architecture(self) -> str:
+        if has_attention(self.model):
+            return "attention"
+        if len(self.model.get_layer("encoder_inputs").batch_shape) == 3:
+            return "lesson"  # one-hot rows in
+        return "scalable"
 
     @property
     def inference_models(self) -> tuple[keras.Model, keras.Model]:
         if self._inference is None:
-            self._inference = build_scalable_inference_models(self.model)
+            builders = {
+                "attention": build_attention_inference_models,
+                "lesson": build_inference_models,
+                "scalable": build_scalable_inference_models,
+            }
+            self._inference = builders[self.architecture](self.model)
         return self._inference
+
+    @property
+    def step_model(self) -> StepModel:
+        """The model's decoding interface (``search.StepModel``), on source ids."""
+        vocabulary = self.vectorizers.target_vocabulary
+        ends = {
+            "start_index": vocabulary.index(START_TOKEN),
+            "end_index": vocabulary.index(END_TOKEN),
+        }
+        if self.architecture == "attention":
+            return attention_step_model(*self.inference_models, **ends)
+        if self.architecture == "scalable":
+            return lstm_step_model(*self.inference_models, **ends)
+        one_hot = lstm_step_model(*self.inference_models, one_hot_size=len(vocabulary), **ends)
+        source_size = len(self.vectorizers.source_vocabulary)
+
+        def encode(ids):  # the lesson's one-hot rows, made from the ids (padding: all zeros)
+            return one_hot.encode(one_hot_rows(ids, source_size))
+
+        return replace(one_hot, encode=encode, source_spec=tf.TensorSpec([None, None], tf.int64))
 
     def save(self, folder: str | Path, if_exists: str = "error") -> Path:
         """Save to ``folder``: ``model.keras`` and ``vectorizers.json`` (both vocabularies and the
@@ -86,34 +146,117 @@ class ScalableTranslator:
         model = keras.models.load_model(folder / MODEL_FILE, compile=False)
         return cls(model, vectorizers, *lengths)
 
-    def translate_batch(self, sentences: Sequence[str], batch_size: int = 256) -> list[str]:
-        """Greedy translations (space-separated tokens) of many sentences, ``batch_size`` at a time.
+    def source_tokens(self, sentence: str) -> list[str]:
+        """The source tokens at the model's input positions (standardized, cut to the limit)."""
+        text = standardize_source(tf.constant(sentence)).numpy().decode("utf-8")
+        return text.split()[: self.max_source_length]
 
-        Words never seen in training become ``[UNK]``; sentences longer than the model's input
-        length are truncated; both with a warning.
+    def decode(
+        self,
+        sentences: Sequence[str],
+        *,
+        beam_width: int = 1,
+        n_best: int = 1,
+        alpha: float = DEFAULT_LENGTH_ALPHA,
+        batch_size: int = 256,
+    ) -> list[list[Decoded]]:
+        """Search for each sentence's ``n_best`` translations (``search.Decoded``: target ids,
+        score, attention weights for the attention model), ``batch_size`` sentences at a time.
+
+        ``beam_width=1`` is greedy search (the compiled loop of notebook 08); more is beam
+        search with length normalization ``alpha`` (notebook 09). Words never seen in training
+        become ``[UNK]`` and sentences longer than the model's input length are truncated, both
+        with a warning.
         """
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+        if isinstance(sentences, str):
+            raise TypeError("Pass a list of sentences, not one string: decode([sentence]).")
+        self._warn_about_inputs(sentences)
+        key = (beam_width, n_best, alpha)
+        if key not in self._decoders:  # built once: its first call traces the compiled loop
+            if beam_width == 1 and n_best == 1:
+                greedy = make_greedy_decoder(self.step_model, self.max_target_length)
+                self._decoders[key] = lambda ids: [[decoded] for decoded in greedy(ids)]
+            else:
+                self._decoders[key] = make_beam_decoder(
+                    self.step_model,
+                    beam_width,
+                    self.max_target_length,
+                    alpha=alpha,
+                    n_best=n_best,
+                )
+        decoder = self._decoders[key]
+        results: list[list[Decoded]] = []
+        for start in range(0, len(sentences), batch_size):
+            ids = self.vectorizers.source(tf.constant(list(sentences[start : start + batch_size])))
+            results.extend(decoder(ids.numpy()))
+        return results
+
+    def words(self, decoded: Decoded, sentence: str | None = None) -> list[str]:
+        """The target words of one ``Decoded``; with the ``sentence`` it came from (attention
+        model only), every ``[UNK]`` is replaced by the source word it attends to most."""
+        vocabulary = self.vectorizers.target_vocabulary
+        tokens = [vocabulary[i] for i in decoded.ids]
+        if sentence is None or UNKNOWN_TOKEN not in tokens:
+            return tokens
+        if decoded.attention is None:
+            raise ValueError(
+                "Only the attention model can replace [UNK]: it says which source word it read."
+            )
+        return replace_unknown_words(tokens, decoded.attention, self.source_tokens(sentence))
+
+    def translate_batch(
+        self,
+        sentences: Sequence[str],
+        batch_size: int = 256,
+        *,
+        beam_width: int = 1,
+        alpha: float = DEFAULT_LENGTH_ALPHA,
+        replace_unknown: bool = False,
+    ) -> list[str]:
+        """Translations (space-separated tokens) of many sentences: greedy, or beam search with
+        ``beam_width`` > 1. ``replace_unknown`` (attention model) copies the most-attended source
+        word in place of every ``[UNK]``."""
+        if replace_unknown and self.architecture != "attention":
+            raise ValueError(
+                f"replace_unknown needs the attention model; this one is {self.architecture!r}."
+            )
+        decoded = self.decode(sentences, beam_width=beam_width, alpha=alpha, batch_size=batch_size)
+        return [
+            " ".join(self.words(best[0], sentence if replace_unknown else None))
+            for best, sentence in zip(decoded, sentences)
+        ]
+
+    def _warn_about_inputs(self, sentences: Sequence[str]) -> None:
         limit = self.max_source_length
         known = set(self.vectorizers.source_vocabulary)
         tokens = [tokenize(sentence) for sentence in sentences]
         unknown = sorted({t for sentence in tokens for t in sentence if t not in known})
         if unknown:
-            warnings.warn(f"Words never seen in training become [UNK]: {unknown}.", stacklevel=2)
+            warnings.warn(f"Words never seen in training become [UNK]: {unknown}.", stacklevel=3)
         if any(len(sentence) > limit for sentence in tokens):
-            warnings.warn(f"Sentences longer than {limit} tokens are truncated.", stacklevel=2)
-        vocabulary = self.vectorizers.target_vocabulary
-        if self._greedy is None:  # built once: its first call traces the compiled loop
-            self._greedy = make_compiled_greedy_decoder(
-                *self.inference_models,
-                start_index=vocabulary.index(START_TOKEN),
-                end_index=vocabulary.index(END_TOKEN),
-                max_length=self.max_target_length,
-            )
-        outputs: list[str] = []
-        for start in range(0, len(sentences), batch_size):
-            ids = self.vectorizers.source(tf.constant(list(sentences[start : start + batch_size])))
-            decoded = self._greedy(ids.numpy())
-            outputs.extend(" ".join(vocabulary[i] for i in sentence) for sentence in decoded)
-        return outputs
+            warnings.warn(f"Sentences longer than {limit} tokens are truncated.", stacklevel=3)
+
+
+def to_one_hot(source_size: int, target_size: int):
+    """A ``tf.data`` map from id batches to the lesson's one-hot batches."""
+
+    def convert(sources_and_decoder_inputs, target):
+        source, decoder_input = sources_and_decoder_inputs
+        return (
+            one_hot_rows(source, source_size),
+            one_hot_rows(decoder_input, target_size),
+        ), one_hot_rows(target, target_size)
+
+    return convert
+
+
+def one_hot_rows(ids: tf.Tensor, size: int) -> tf.Tensor:
+    """One-hot rows of ``size`` for integer ids, with padding (id 0) as an all-zero row, as the
+    lesson's arrays hold it."""
+    real = tf.cast(tf.not_equal(ids, 0), tf.float32)[..., None]
+    return tf.one_hot(ids, size) * real
 
 
 def train_scalable(
@@ -134,6 +277,9 @@ def train_scalable(
     max_tokens: int | None = None,
     bucketing: bool = True,
     jit_compile: bool | str = "auto",
+    architecture: str = "scalable",
+    attention_score: str = "luong",
+    bidirectional: bool = False,
 ) -> tuple[ScalableTranslator, dict[str, list[float]]]:
     """Vectorize with ``TextVectorization``, build a ``tf.data`` pipeline, and fit.
 
@@ -145,7 +291,17 @@ def train_scalable(
     together, each batch cut to its longest sentence (see ``make_dataset``). ``jit_compile`` goes
     to ``compile`` (``True`` compiles each training step with XLA; Keras' ``"auto"`` leaves it
     off on a CPU-only machine).
+
+    ``architecture`` chooses the model: ``"scalable"`` (notebook 07), ``"attention"`` (notebook
+    09; ``attention_score`` ``"luong"`` or ``"bahdanau"``, ``bidirectional`` encoder or not), or
+    ``"lesson"``: the lesson's one-hot model (``models.build_training_model``, no masking), fed
+    one-hot rows made batch by batch from the same ids, so any number of pairs fits in memory;
+    it is compiled with ``categorical_crossentropy`` as in the lesson (padding counted in the
+    loss). Pass ``optimizer="rmsprop"`` and ``bucketing=False`` to train it exactly the lesson's
+    way (every sentence padded to the longest).
     """
+    if architecture not in ARCHITECTURES:
+        raise ValueError(f"architecture must be one of {ARCHITECTURES}, got {architecture!r}.")
     if not 0 <= validation_split < 1:
         raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}.")
     if batch_size < 1 or epochs < 1:
@@ -164,14 +320,26 @@ def train_scalable(
             # A fresh copy made here: its variables must live in the strategy's scope, and an
             # optimizer used before (say, by the previous run of a learning curve) keeps state.
             optimizer = optimizer.__class__.from_config(optimizer.get_config())
-        model = build_scalable_model(
-            len(vectorizers.source_vocabulary),
-            len(vectorizers.target_vocabulary),
-            latent_dim,
-            embedding_dim,
-        )
-        compile_scalable_model(model, optimizer, jit_compile=jit_compile)
+        sizes = len(vectorizers.source_vocabulary), len(vectorizers.target_vocabulary)
+        if architecture == "lesson":
+            model = build_training_model(*sizes, latent_dim)
+            model.compile(
+                optimizer=optimizer,
+                loss="categorical_crossentropy",
+                metrics=["accuracy"],
+                jit_compile=jit_compile,
+            )
+        else:
+            if architecture == "attention":
+                model = build_attention_model(
+                    *sizes, latent_dim, embedding_dim, attention_score, bidirectional
+                )
+            else:
+                model = build_scalable_model(*sizes, latent_dim, embedding_dim)
+            compile_scalable_model(model, optimizer, jit_compile=jit_compile)
     if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        if architecture == "lesson":
+            raise ValueError("The lesson's one-hot model is not trained on several workers here.")
         if callbacks:
             raise ValueError(
                 "callbacks are not supported with MultiWorkerMirroredStrategy: train_scalable "
@@ -205,6 +373,9 @@ def train_scalable(
                 bucket_boundaries=boundaries,
                 pad_to_bucket_edge=jit_compile is True,
             )
+        if architecture == "lesson":
+            train = train.map(to_one_hot(*sizes))
+            validation = validation.map(to_one_hot(*sizes)) if validation is not None else None
         history = model.fit(
             train,
             validation_data=validation,

@@ -111,6 +111,7 @@ class Translator:
     model: keras.Model
     vocabularies: Vocabularies
     _inference: tuple[keras.Model, keras.Model] | None = field(default=None, repr=False)
+    _beams: dict = field(default_factory=dict, repr=False)
 
     @property
     def inference_models(self) -> tuple[keras.Model, keras.Model]:
@@ -133,14 +134,24 @@ class Translator:
         temperature: float = 0.0,
         repetition_penalty: float = 1.0,
         seed: int | None = None,
+        beam_width: int = 1,
     ) -> str:
-        """Translate one sentence with ``decode_sequence`` (greedy unless ``temperature`` > 0).
+        """Translate one sentence with ``decode_sequence`` (greedy unless ``temperature`` > 0),
+        or with beam search when ``beam_width`` > 1 (notebook 09's ``search.make_beam_decoder``,
+        length-normalized; it chooses, so it takes no temperature or repetition penalty).
 
         Unknown words are skipped with a warning; over-long sentences are truncated with a warning.
         Returns space-separated tokens, e.g. ``"¿ dónde está ?"``.
         """
         encoder_model, decoder_model = self.inference_models
         target_features = self.vocabularies.target_features_dict
+        if beam_width != 1:
+            if temperature != 0 or repetition_penalty != 1:
+                raise ValueError(
+                    "beam search picks the best-scoring reply itself: use beam_width=1 with "
+                    "temperature or repetition_penalty, or leave those at 0 and 1."
+                )
+            return self._beam_translate(self.encode(sentence), beam_width)
         return decode_sequence(
             self.encode(sentence),
             encoder_model,
@@ -152,6 +163,24 @@ class Translator:
             repetition_penalty=repetition_penalty,
             seed=seed,
         )
+
+    def _beam_translate(self, one_hot_sentence: np.ndarray, beam_width: int) -> str:
+        from seq2seq_helpers.search import lstm_step_model, make_beam_decoder
+        from seq2seq_helpers.text import END_TOKEN, START_TOKEN
+
+        if beam_width not in self._beams:  # built once: its first call traces the compiled loop
+            target_features = self.vocabularies.target_features_dict
+            step_model = lstm_step_model(
+                *self.inference_models,
+                start_index=target_features[START_TOKEN],
+                end_index=target_features[END_TOKEN],
+                one_hot_size=len(target_features),
+            )
+            self._beams[beam_width] = make_beam_decoder(
+                step_model, beam_width, self.vocabularies.max_decoder_seq_length
+            )
+        ((best, *_),) = self._beams[beam_width](one_hot_sentence)
+        return " ".join(self.vocabularies.target_tokens[i] for i in best.ids)
 
     def save(self, folder: str | Path, if_exists: str = "error") -> Path:
         """Save to ``folder`` (``model.keras`` + ``vocabularies.json``) and return the folder.

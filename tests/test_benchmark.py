@@ -28,6 +28,10 @@ def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
         "8",
         "--growth",
         "60,120,99999",
+        "--budget",
+        "300",  # (never reached in one epoch: the time-budget path, without the wait)
+        "--learning-rate",
+        "0.003",
         "--out",
         str(tmp_path),
     ]
@@ -38,7 +42,10 @@ def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
     short = len(load_pairs(DEFAULT_CORPUS, max_length=8))
     assert f"(the data has only {short} pairs)" in result.stdout
     report = json.loads((tmp_path / "benchmark.json").read_text())
-    for pipeline in ("lesson", "scalable"):
+    assert "beam 5 ms/sentence" in result.stdout and "chrF, 1-4 words" in result.stdout
+    assert "attention: beam 5 takes" in result.stdout
+    assert "300 s of training each, Adam learning rate 0.003" in result.stdout
+    for pipeline in ("lesson", "scalable", "attention"):
         figures = report["results"][pipeline]
         assert {
             "training_array_bytes",
@@ -51,6 +58,9 @@ def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
         } <= set(figures)
     lesson, scalable = report["results"]["lesson"], report["results"]["scalable"]
     assert scalable["training_array_bytes"] * 50 < lesson["training_array_bytes"]
+    attention = report["results"]["attention"]
+    assert 0 <= attention["bleu_beam5"] <= 100 and attention["decode_ms_per_sentence_beam5"] > 0
+    assert sum(row["sentences"] for row in attention["by_length"]) == 20
     assert [row["pairs"] for row in report["memory_growth"]] == [60, 120]
     assert (tmp_path / "memory_growth.png").stat().st_size > 0
 

@@ -95,3 +95,12 @@ def test_chat_mode_is_scripted_under_ci(monkeypatch):
     monkeypatch.delenv("CI")
     monkeypatch.setenv("SEQ2SEQ_FAST", "0")
     assert chat_mode() in {"widget", "input"}
+
+
+def test_beam_search_replies(bot):
+    # Beam width 1 is greedy; a wider beam on a memorized reply finds the same reply.
+    for message, reply in PAIRS:
+        assert bot.respond(message, beam_width=1) == bot.respond(message)
+        assert bot.respond(message, beam_width=3) == bot.respond(message)
+    with pytest.raises(ValueError, match="beam"):
+        bot.respond(PAIRS[0][0], beam_width=3, temperature=0.8)

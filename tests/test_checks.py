@@ -198,3 +198,36 @@ def test_parameter_count_formula_is_tried_on_several_sizes():
         lambda i, u: lstm_parameter_count(958, 256), 958, 256
     )
     assert not copied_number and "input_dim=3" in str(copied_number)
+
+
+def test_check_attention_weights_names_each_mistake():
+    def softmax(scores):
+        weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        return weights / weights.sum(axis=-1, keepdims=True)
+
+    def right(query, values, mask):
+        scores = query @ np.swapaxes(values, 1, 2)
+        return softmax(np.where(mask[:, None, :], scores, -1e9))
+
+    def unmasked(query, values, mask):
+        return softmax(query @ np.swapaxes(values, 1, 2))
+
+    def scaled(query, values, mask):
+        scores = query @ np.swapaxes(values, 1, 2) / 2
+        return softmax(np.where(mask[:, None, :], scores, -1e9))
+
+    assert checks.check_attention_weights(right)
+    assert "padded" in str(checks.check_attention_weights(unmasked))
+    assert "unscaled" in str(checks.check_attention_weights(scaled))
+    assert "shape" in str(checks.check_attention_weights(lambda q, v, m: q))
+    assert "Not answered" in str(checks.check_attention_weights(None))
+    assert "raised" in str(checks.check_attention_weights(lambda q, v, m: 1 / 0))
+
+
+def test_check_unknown_replacement():
+    from seq2seq_helpers.attention import replace_unknown_words
+
+    assert checks.check_unknown_replacement(replace_unknown_words)
+    kept = checks.check_unknown_replacement(lambda tokens, attention, source: tokens)
+    assert not kept and "[UNK]" in str(kept)
+    assert "Not answered" in str(checks.check_unknown_replacement(None))

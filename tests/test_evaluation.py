@@ -50,3 +50,12 @@ def test_translation_scores_on_known_examples():
     assert nothing["bleu"] == pytest.approx(0) and nothing["exact_match"] == 0
     with pytest.raises(ValueError):
         translation_scores([], [])
+
+
+def test_an_unknown_word_counts_as_one_wrong_word():
+    from seq2seq_helpers.evaluation import translation_scores
+
+    references = ["el gato duerme en la casa ."]
+    unknown = translation_scores(["el [UNK] duerme en la casa ."], references)
+    wrong_word = translation_scores(["el perro duerme en la casa ."], references)
+    assert unknown["bleu"] == wrong_word["bleu"]

@@ -16,6 +16,7 @@ EXPECTED = [
     "06_generative_chatbot.ipynb",
     "07_scaling_up.ipynb",
     "08_fast_decoding_and_evaluation.ipynb",
+    "09_attention_and_beam_search.ipynb",
 ]
 
 

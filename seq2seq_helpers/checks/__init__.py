@@ -19,6 +19,7 @@ from seq2seq_helpers.checks.answers import (
     check_vocabulary_size,
     lstm_parameter_count,
 )
+from seq2seq_helpers.checks.attention import check_attention_weights, check_unknown_replacement
 from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
 from seq2seq_helpers.checks.experiments import check_experiment
 from seq2seq_helpers.checks.feedback import Feedback
@@ -34,6 +35,7 @@ from seq2seq_helpers.checks.models import (
 __all__ = [
     "QUESTIONS",
     "Feedback",
+    "check_attention_weights",
     "check_batch_decode",
     "check_best_epoch",
     "check_choice",
@@ -50,6 +52,7 @@ __all__ = [
     "check_temperature",
     "check_tokens",
     "check_training_model",
+    "check_unknown_replacement",
     "check_unknown_words",
     "check_vocabulary_size",
     "lstm_parameter_count",

@@ -169,6 +169,32 @@ QUESTIONS: dict[str, tuple[str, dict[str, tuple[str, bool, str]]]] = {
             ),
         },
     ),
+    "heatmap_swap": (
+        'In a heatmap of "the red house" -> "la casa roja", the dark cells form a cross '
+        "instead of a diagonal where the adjective and the noun meet. What does that show?",
+        {
+            "a": (
+                "The model has not learnt to align yet: a trained model's weights lie on the diagonal.",
+                False,
+                "a diagonal means the same word order in both languages. Spanish puts most "
+                "adjectives after the noun, so a model that aligns well must leave the diagonal "
+                "exactly there.",
+            ),
+            "b": (
+                "The decoder reads 'house' while writing 'casa' and 'red' while writing 'roja': the order swaps.",
+                True,
+                "each row is one Spanish word and its dark cell the English word it read. The "
+                "rows for 'casa' and 'roja' point at 'house' and 'red', in the opposite order "
+                "to the English: the attention follows the meaning, not the position.",
+            ),
+            "c": (
+                "Attention on the adjective is padding that the mask failed to remove.",
+                False,
+                "padding sits after the sentence's last token and the mask gives it weight 0; "
+                "'red' is a real word.",
+            ),
+        },
+    ),
 }
 
 
