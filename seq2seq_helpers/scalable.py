@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import keras
 import numpy as np
@@ -47,11 +48,13 @@ class Vectorizers:
     source: layers.TextVectorization
     target: layers.TextVectorization
 
-    @property
+    # Read once: get_vocabulary() copies every token out of the layer, far too slow to repeat
+    # for every translated sentence. (The layers are adapted before a Vectorizers is made.)
+    @cached_property
     def source_vocabulary(self) -> list[str]:
         return [str(token) for token in self.source.get_vocabulary()]
 
-    @property
+    @cached_property
     def target_vocabulary(self) -> list[str]:
         return [str(token) for token in self.target.get_vocabulary()]
 
