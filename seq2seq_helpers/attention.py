@@ -188,12 +188,15 @@ def replace_unknown_words(
     source_tokens: Sequence[str],
     unknown: str = "[UNK]",
 ) -> list[str]:
-    """Replace every ``unknown`` output token by the source word it attends to most.
+    """Replace every ``unknown`` output token by the source *word* it attends to most.
 
     ``attention`` holds one row per output step (at least ``len(output_tokens)`` rows) over the
     source positions; ``source_tokens`` are the source's tokens at those positions (a padded
-    position has weight 0, so it is never chosen). Rare names, numbers and places are often
-    spelled the same in both languages, so copying them beats printing ``[UNK]``.
+    position has weight 0, so it is never chosen). Only words count, tokens with a letter or a
+    digit: ``[UNK]`` stands for a word, and a decoder often looks at the final "." while it
+    starts a sentence. Rare names, numbers and places are often spelled the same in both
+    languages, so copying them beats printing ``[UNK]``; a sentence of punctuation only keeps
+    its ``[UNK]``.
     """
     if len(attention) < len(output_tokens):
         raise ValueError(
@@ -201,10 +204,11 @@ def replace_unknown_words(
         )
     if not source_tokens:
         raise ValueError("source_tokens is empty: there is no word to copy.")
+    is_word = np.array([any(c.isalnum() for c in token) for token in source_tokens])
     replaced = []
     for step, token in enumerate(output_tokens):
-        if token == unknown:
-            row = np.asarray(attention[step][: len(source_tokens)])
-            token = source_tokens[int(np.argmax(row))]
+        if token == unknown and is_word.any():
+            row = np.asarray(attention[step][: len(source_tokens)], dtype="float64")
+            token = source_tokens[int(np.argmax(np.where(is_word, row, -1.0)))]
         replaced.append(token)
     return replaced

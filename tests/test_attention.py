@@ -39,7 +39,7 @@ def train_tiny(architecture: str, **settings) -> ScalableTranslator:
         max_target_length=6,
         latent_dim=32,
         embedding_dim=16,
-        epochs=120,
+        epochs=60,
         batch_size=10,
         validation_split=0,
         optimizer=keras.optimizers.Adam(0.02),
@@ -139,6 +139,9 @@ def test_unknown_words_are_replaced_by_the_most_attended_source_word(attention_t
     attention = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.3, 0.6, 0.1]])
     replaced = replace_unknown_words(["veo", "[UNK]", "[UNK]"], attention, ["i", "see", "Lisbon"])
     assert replaced == ["veo", "Lisbon", "see"]
+    # Punctuation is never copied: the most-attended *word* is.
+    assert replace_unknown_words(["[UNK]"], attention[1:], ["i", "saw", "."]) == ["i"]
+    assert replace_unknown_words(["[UNK]"], attention[1:], ["¿", "?", "."]) == ["[UNK]"]
     with pytest.raises(ValueError, match="rows"):
         replace_unknown_words(["a", "b"], attention[:1], ["x"])
     # Through the translator: a Decoded whose second word is [UNK] and attends to "dog".

@@ -79,10 +79,12 @@ def check_unknown_replacement(replace: Callable | None) -> Feedback:
         return unanswered("write my_replace_unknown and pass the function itself.")
     rng = np.random.default_rng(11)
     source = ["i", "met", "ana", "in", "lisbon", "."]
+    to_the_stop = np.array([[0.1, 0.1, 0.1, 0.1, 0.2, 0.4]])  # most weight on ".": copy "lisbon"
     cases = [
         (["conocí", "a", "[UNK]", "en", "[UNK]", "."], rng.dirichlet(np.ones(6), size=7)),
         (["hola", "."], rng.dirichlet(np.ones(6), size=3)),
         (["[UNK]"], rng.dirichlet(np.ones(6), size=2)),
+        (["[UNK]", "."], np.vstack([to_the_stop, to_the_stop])),
     ]
     for output, attention in cases:
         expected = replace_unknown_words(output, attention, source)
@@ -96,9 +98,11 @@ def check_unknown_replacement(replace: Callable | None) -> Feedback:
             return report(
                 False,
                 f"for {output} you return {list(got)}, expected {expected}: replace only "
-                "'[UNK]', by source_tokens[argmax of that output step's attention row].",
+                "'[UNK]', by the source word (a token with a letter or digit) with the largest "
+                "weight in that output step's attention row.",
             )
     return report(
         True,
-        "every [UNK] becomes the source word its step attends to most; other words are kept.",
+        "every [UNK] becomes the source word its step attends to most (punctuation never); "
+        "other words are kept.",
     )
