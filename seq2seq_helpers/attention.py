@@ -32,6 +32,7 @@ import numpy as np
 from keras import layers
 
 from seq2seq_helpers.scalable import check_model_sizes
+from seq2seq_helpers.text import UNKNOWN_TOKEN
 
 ATTENTION_SCORES = {"luong": layers.Attention, "bahdanau": layers.AdditiveAttention}
 
@@ -186,7 +187,7 @@ def replace_unknown_words(
     output_tokens: Sequence[str],
     attention: np.ndarray,
     source_tokens: Sequence[str],
-    unknown: str = "[UNK]",
+    unknown: str = UNKNOWN_TOKEN,
 ) -> list[str]:
     """Replace every ``unknown`` output token by the source *word* it attends to most.
 

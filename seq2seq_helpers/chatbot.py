@@ -12,6 +12,7 @@ from pathlib import Path
 
 from seq2seq_helpers.config import is_fast_mode
 from seq2seq_helpers.conversations import clean_text
+from seq2seq_helpers.decoding import check_search_options
 from seq2seq_helpers.text import detokenize
 from seq2seq_helpers.translator import Translator
 
@@ -63,13 +64,10 @@ class ChatBot:
             "beam_width": self.beam_width,
             **decoding_options,
         }
-        if options["beam_width"] != 1 and (
-            options["temperature"] != 0 or options["repetition_penalty"] != 1
-        ):  # checked here: the ValueError below means "no known word"
-            raise ValueError(
-                "beam_width > 1 chooses the reply by beam search: set temperature=0 and "
-                "repetition_penalty=1 with it, or beam_width=1 to sample."
-            )
+        # Checked here, before the try: a ValueError from translate means "no known word".
+        check_search_options(
+            options["beam_width"], options["temperature"], options["repetition_penalty"]
+        )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:

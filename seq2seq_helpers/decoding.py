@@ -44,6 +44,16 @@ def choose_next_token(
     return int(rng.choice(len(scaled), p=scaled / scaled.sum()))
 
 
+def check_search_options(beam_width: int, temperature: float, repetition_penalty: float) -> None:
+    """Beam search (``beam_width`` > 1, notebook 09) picks the best-scoring output itself, so it
+    takes neither a temperature nor a repetition penalty: raise a ValueError saying so."""
+    if beam_width != 1 and (temperature != 0 or repetition_penalty != 1):
+        raise ValueError(
+            f"beam_width={beam_width} picks the best-scoring output by beam search: set "
+            "temperature=0 and repetition_penalty=1 with it, or beam_width=1 to sample."
+        )
+
+
 def decode_sequence(
     input_seq: np.ndarray,
     encoder_model: Model,

@@ -10,9 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from seq2seq_helpers.text import tokenize
-
-UNKNOWN = "[UNK]"  # what the scalable models write for a word outside their vocabulary
+from seq2seq_helpers.text import UNKNOWN_TOKEN, tokenize
 
 
 def token_accuracies(predictions: np.ndarray, targets: np.ndarray) -> tuple[float, float]:
@@ -58,7 +56,7 @@ def translation_scores(outputs: Sequence[str], references: Sequence[str]) -> dic
         raise ValueError(f"{len(outputs)} outputs but {len(references)} references.")
     if not outputs:
         raise ValueError("translation_scores needs at least one output.")
-    hypotheses = [detokenize(tokenize(text.replace(UNKNOWN, "unk"))) for text in outputs]
+    hypotheses = [detokenize(tokenize(text.replace(UNKNOWN_TOKEN, "unk"))) for text in outputs]
     targets = [detokenize(tokenize(text)) for text in references]
     return {
         "bleu": sacrebleu.corpus_bleu(hypotheses, [targets]).score,

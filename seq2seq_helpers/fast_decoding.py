@@ -17,19 +17,17 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from seq2seq_helpers.search import lstm_decoder_step, lstm_step_model, make_greedy_decoder
+
 
 def greedy_step(decoder_model, tokens, state_hidden, state_cell, one_hot_size=None):
     """One decoder step for a batch: feed each sentence's last token (an id, or a one-hot row of
     ``one_hot_size`` for the lesson's models) and return the most probable next token and the
     new states."""
-    if one_hot_size is None:
-        step_input = tokens[:, None]
-    else:
-        step_input = tf.one_hot(tokens, one_hot_size)[:, None, :]
-    probabilities, state_hidden, state_cell = decoder_model(
-        [step_input, state_hidden, state_cell], training=False
+    probabilities, (state_hidden, state_cell) = lstm_decoder_step(
+        decoder_model, tokens, (state_hidden, state_cell), one_hot_size
     )
-    return tf.argmax(probabilities[:, -1, :], axis=-1), state_hidden, state_cell
+    return tf.argmax(probabilities, axis=-1), state_hidden, state_cell
 
 
 def batch_greedy_decode(
@@ -98,8 +96,6 @@ def make_compiled_greedy_decoder(
     every batch (the first call traces the graph). The loop itself is ``search.make_greedy_decoder``,
     written once for every model (notebook 09); this builds the LSTM models' interface for it.
     """
-    from seq2seq_helpers.search import lstm_step_model, make_greedy_decoder
-
     step_model = lstm_step_model(
         encoder_model,
         decoder_model,

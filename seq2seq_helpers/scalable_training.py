@@ -50,11 +50,10 @@ from seq2seq_helpers.search import (
     make_beam_decoder,
     make_greedy_decoder,
 )
-from seq2seq_helpers.text import END_TOKEN, START_TOKEN, tokenize
+from seq2seq_helpers.text import END_TOKEN, START_TOKEN, UNKNOWN_TOKEN, tokenize
 from seq2seq_helpers.translator import MODEL_FILE, prepare_save_folder, read_saved_settings
 
 VECTORIZERS_FILE = "vectorizers.json"
-UNKNOWN_TOKEN = "[UNK]"  # TextVectorization's id 1: a word outside the vocabulary
 
 
 ARCHITECTURES = ("scalable", "attention", "lesson")
@@ -173,9 +172,10 @@ class ScalableTranslator:
         if isinstance(sentences, str):
             raise TypeError("Pass a list of sentences, not one string: decode([sentence]).")
         self._warn_about_inputs(sentences)
-        key = (beam_width, n_best, alpha)
+        greedy_search = beam_width == 1 and n_best == 1  # alpha plays no part in greedy search
+        key = "greedy" if greedy_search else (beam_width, n_best, alpha)
         if key not in self._decoders:  # built once: its first call traces the compiled loop
-            if beam_width == 1 and n_best == 1:
+            if greedy_search:
                 greedy = make_greedy_decoder(self.step_model, self.max_target_length)
                 self._decoders[key] = lambda ids: [[decoded] for decoded in greedy(ids)]
             else:

@@ -42,6 +42,18 @@ class StepModel:
     has_attention: bool = False
 
 
+def lstm_decoder_step(decoder_model: keras.Model, tokens, state: State, one_hot_size=None):
+    """One step of an LSTM decoder of notebooks 04-08 for a batch: feed each sentence's last
+    token (an id, or a one-hot row of ``one_hot_size`` for the lesson's models) with the states
+    ``(h, c)``; return the next-token probabilities (batch, vocabulary) and the new states."""
+    if one_hot_size is None:
+        step_input = tokens[:, None]
+    else:
+        step_input = tf.one_hot(tokens, one_hot_size)[:, None, :]
+    probabilities, state_hidden, state_cell = decoder_model([step_input, *state], training=False)
+    return probabilities[:, -1, :], (state_hidden, state_cell)
+
+
 def lstm_step_model(
     encoder_model: keras.Model,
     decoder_model: keras.Model,
@@ -66,14 +78,7 @@ def lstm_step_model(
         return (state_hidden, state_cell)
 
     def step(tokens, state):
-        if one_hot_size is None:
-            step_input = tokens[:, None]
-        else:
-            step_input = tf.one_hot(tokens, one_hot_size)[:, None, :]
-        probabilities, state_hidden, state_cell = decoder_model(
-            [step_input, *state], training=False
-        )
-        return probabilities[:, -1, :], (state_hidden, state_cell), None
+        return (*lstm_decoder_step(decoder_model, tokens, state, one_hot_size), None)
 
     return StepModel(encode, step, source_spec, start_index, end_index)
 
@@ -97,6 +102,13 @@ def _loop_shapes(state: State) -> tuple:
 def _cut_at_end(row: np.ndarray, end_index: int) -> list[int]:
     ends = np.flatnonzero(row == end_index)
     return [int(token) for token in row[: ends[0] if len(ends) else len(row)]]
+
+
+def _decoded(step_model: StepModel, row, score, weights, max_length: int) -> Decoded:
+    """One search result: the ids up to ``<END>``, and the attention rows of those steps."""
+    ids = _cut_at_end(row, step_model.end_index)
+    kept = weights[: min(len(ids) + 1, max_length)] if step_model.has_attention else None
+    return Decoded(ids, float(score), kept)
 
 
 @dataclass
@@ -179,13 +191,10 @@ def make_greedy_decoder(step_model: StepModel, max_length: int):
             t.numpy()
             for t in decode_batch(tf.convert_to_tensor(source, step_model.source_spec.dtype))
         )
-        results = []
-        for row, score, weights in zip(chosen, scores, attention):
-            ids = _cut_at_end(row, step_model.end_index)
-            steps = min(len(ids) + 1, max_length)
-            kept = weights[:steps] if step_model.has_attention else None
-            results.append(Decoded(ids, float(score), kept))
-        return results
+        return [
+            _decoded(step_model, row, score, weights, max_length)
+            for row, score, weights in zip(chosen, scores, attention)
+        ]
 
     return decode
 
@@ -250,8 +259,9 @@ def make_beam_decoder(
         # Every beam of every sentence is one row: sentence i's beams are rows i*width ... + width-1.
         state = tuple(tf.repeat(part, width, axis=0) for part in state)
         tokens = tf.fill([batch_size * width], tf.constant(step_model.start_index, tf.int64))
-        first_beam_only = tf.concat([[0.0], tf.fill([width - 1], -np.inf)], axis=0)
-        sums = tf.tile(first_beam_only[None, :], [batch_size, 1])  # (sentences, beams)
+        # [0, -inf, ...]: the first beam (or candidate) possible, the others not.
+        first_only = tf.concat([[0.0], tf.fill([width - 1], -np.inf)], axis=0)
+        sums = tf.tile(first_only[None, :], [batch_size, 1])  # (sentences, beams)
         lengths = tf.zeros([batch_size, width], tf.int32)
         finished = tf.zeros([batch_size, width], tf.bool)
         history = tf.fill([batch_size, width, max_length], end)
@@ -272,9 +282,8 @@ def make_beam_decoder(
             top_probabilities = tf.reshape(top_probabilities, [going, width, width])
             top_tokens = tf.reshape(top_tokens, [going, width, width])
             # A finished beam's candidates: itself (+0, token <END>) first, the others impossible.
-            frozen = tf.concat([[0.0], tf.fill([width - 1], -np.inf)], axis=0)
             added = tf.where(
-                finished[:, :, None], frozen[None, None, :], tf.math.log(top_probabilities)
+                finished[:, :, None], first_only[None, None, :], tf.math.log(top_probabilities)
             )
             candidate_sums = sums[:, :, None] + added
             candidate_tokens = tf.where(finished[:, :, None], end, tf.cast(top_tokens, tf.int64))
@@ -305,8 +314,9 @@ def make_beam_decoder(
             if weights is not None:
                 weights = tf.reshape(tf.gather(weights, flat_parent), [going, width, -1])
                 step_weights = tf.where(was_finished[:, :, None], 0.0, weights)
-                at_step_f = tf.cast(at_step, tf.float32)[None, None, :, None]
-                attention = attention * (1 - at_step_f) + step_weights[:, :, None, :] * at_step_f
+                attention = tf.where(
+                    at_step[None, None, :, None], step_weights[:, :, None, :], attention
+                )
             latest = (history, sums, lengths, attention)
             if not step_model.has_attention:  # (no columns to write: scatter cannot, and need not)
                 latest = latest[:3]
@@ -377,18 +387,9 @@ def make_beam_decoder(
             t.numpy()
             for t in decode_batch(tf.convert_to_tensor(source, step_model.source_spec.dtype))
         )
-        results = []
-        for sentence_histories, sentence_scores, sentence_attention in zip(
-            histories, scores, attention
-        ):
-            hypotheses = []
-            for row, score, weights in zip(sentence_histories, sentence_scores, sentence_attention):
-                ids = _cut_at_end(row, step_model.end_index)
-                kept = (
-                    weights[: min(len(ids) + 1, max_length)] if step_model.has_attention else None
-                )
-                hypotheses.append(Decoded(ids, float(score), kept))
-            results.append(hypotheses)
-        return results
+        return [
+            [_decoded(step_model, *hypothesis, max_length) for hypothesis in zip(*sentence)]
+            for sentence in zip(histories, scores, attention)
+        ]
 
     return decode

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 START_TOKEN = "<START>"
 END_TOKEN = "<END>"
+# What TextVectorization (the scalable path, notebook 07 on) writes for a word outside its
+# vocabulary: its id 1.
+UNKNOWN_TOKEN = "[UNK]"
 
 # A word is a run of letters, digits, underscores and apostrophes ("don't" stays whole); every
 # other non-space character (".", "?", "¿", "¡", ",") is a token of its own. Same idea as the lesson.

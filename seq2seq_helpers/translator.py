@@ -19,7 +19,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from seq2seq_helpers.decoding import decode_sequence
+from seq2seq_helpers.decoding import check_search_options, decode_sequence
 from seq2seq_helpers.models import build_inference_models
 from seq2seq_helpers.text import TrainingSetup, features_dict, reverse_features_dict
 from seq2seq_helpers.vectorize import encode_input_sentence
@@ -145,12 +145,8 @@ class Translator:
         """
         encoder_model, decoder_model = self.inference_models
         target_features = self.vocabularies.target_features_dict
+        check_search_options(beam_width, temperature, repetition_penalty)
         if beam_width != 1:
-            if temperature != 0 or repetition_penalty != 1:
-                raise ValueError(
-                    "beam search picks the best-scoring reply itself: use beam_width=1 with "
-                    "temperature or repetition_penalty, or leave those at 0 and 1."
-                )
             return self._beam_translate(self.encode(sentence), beam_width)
         return decode_sequence(
             self.encode(sentence),
