@@ -171,6 +171,13 @@ class ScalableTranslator:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
         if isinstance(sentences, str):
             raise TypeError("Pass a list of sentences, not one string: decode([sentence]).")
+        if not isinstance(beam_width, bool) and isinstance(beam_width, int):
+            vocabulary_size = len(self.vectorizers.target_vocabulary)
+            if beam_width > vocabulary_size:
+                raise ValueError(
+                    f"beam_width={beam_width} is larger than the {vocabulary_size} target words: "
+                    "every beam proposes beam_width different next words; use a smaller width."
+                )
         self._warn_about_inputs(sentences)
         greedy_search = beam_width == 1 and n_best == 1  # alpha plays no part in greedy search
         key = "greedy" if greedy_search else (beam_width, n_best, alpha)

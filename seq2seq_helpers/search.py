@@ -238,7 +238,7 @@ def make_beam_decoder(
         raise ValueError(f"beam_width must be a positive integer, got {beam_width!r}.")
     if not 1 <= n_best <= beam_width:
         raise ValueError(f"n_best must be between 1 and beam_width={beam_width}, got {n_best!r}.")
-    if not 0 <= alpha <= 2:
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 <= alpha <= 2:
         raise ValueError(
             f"alpha must be between 0 and 2 (0: no length normalization), got {alpha!r}."
         )

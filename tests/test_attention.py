@@ -153,6 +153,12 @@ def test_unknown_words_are_replaced_by_the_most_attended_source_word(attention_t
     assert attention_translator.words(decoded) == ["el", "[UNK]"]
 
 
+def test_a_beam_wider_than_the_vocabulary_is_refused(scalable_translator):
+    size = len(scalable_translator.vectorizers.target_vocabulary)
+    with pytest.raises(ValueError, match=f"larger than the {size} target words"):
+        scalable_translator.decode(["I see the dog."], beam_width=size + 1)
+
+
 def test_replace_unknown_needs_attention(scalable_translator):
     with pytest.raises(ValueError, match="attention"):
         scalable_translator.translate_batch(["I see the dog."], replace_unknown=True)

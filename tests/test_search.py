@@ -96,5 +96,7 @@ def test_empty_batches_and_bad_arguments():
         make_beam_decoder(TRAP, 2, 3, n_best=3)
     with pytest.raises(ValueError, match="alpha"):
         make_beam_decoder(TRAP, 2, 3, alpha=-1)
+    with pytest.raises(ValueError, match="alpha"):
+        make_beam_decoder(TRAP, 2, 3, alpha="0.7")
     with pytest.raises(ValueError, match="max_length"):
         make_greedy_decoder(TRAP, max_length=0)
