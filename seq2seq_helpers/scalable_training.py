@@ -51,12 +51,20 @@ from seq2seq_helpers.search import (
     make_greedy_decoder,
 )
 from seq2seq_helpers.text import END_TOKEN, START_TOKEN, UNKNOWN_TOKEN, tokenize
+from seq2seq_helpers.transformer import (
+    build_transformer_inference_models,
+    build_transformer_model,
+    is_transformer,
+    transformer_step_model,
+)
 from seq2seq_helpers.translator import MODEL_FILE, prepare_save_folder, read_saved_settings
 
 VECTORIZERS_FILE = "vectorizers.json"
 
 
-ARCHITECTURES = ("scalable", "attention", "lesson")
+ARCHITECTURES = ("scalable", "attention", "lesson", "transformer")
+# What train_scalable(transformer_sizes=...) may set (see build_transformer_model).
+TRANSFORMER_SIZES = ("model_dim", "num_heads", "num_layers", "ff_dim", "dropout")
 
 
 @dataclass
@@ -64,10 +72,10 @@ class ScalableTranslator:
     """A trained model on token ids with its vectorizers; translates whole batches at once.
 
     The model is notebook 07's (``build_scalable_model``), notebook 09's with attention
-    (``build_attention_model``) or the lesson's one-hot model fed from the same ids
-    (``architecture="lesson"`` in ``train_scalable``); ``architecture`` tells which, from the
-    model's layers. All three decode through the same interface (``step_model``) and the same
-    greedy and beam search code.
+    (``build_attention_model``), notebook 10's Transformer (``build_transformer_model``) or the
+    lesson's one-hot model fed from the same ids (``architecture="lesson"`` in
+    ``train_scalable``); ``architecture`` tells which, from the model's layers. All four decode
+    through the same interface (``step_model``) and the same greedy and beam search code.
     """
 
     model: keras.Model
@@ -79,6 +87,8 @@ class ScalableTranslator:
 
     @property
     def architecture(self) -> str:
+        if is_transformer(self.model):
+            return "transformer"
         if has_attention(self.model):
             return "attention"
         if len(self.model.get_layer("encoder_inputs").batch_shape) == 3:
@@ -92,6 +102,7 @@ class ScalableTranslator:
                 "attention": build_attention_inference_models,
                 "lesson": build_inference_models,
                 "scalable": build_scalable_inference_models,
+                "transformer": build_transformer_inference_models,
             }
             self._inference = builders[self.architecture](self.model)
         return self._inference
@@ -106,6 +117,10 @@ class ScalableTranslator:
         }
         if self.architecture == "attention":
             return attention_step_model(*self.inference_models, **ends)
+        if self.architecture == "transformer":
+            return transformer_step_model(
+                *self.inference_models, max_length=self.max_target_length, **ends
+            )
         if self.architecture == "scalable":
             return lstm_step_model(*self.inference_models, **ends)
         one_hot = lstm_step_model(*self.inference_models, one_hot_size=len(vocabulary), **ends)
@@ -209,7 +224,8 @@ class ScalableTranslator:
             return tokens
         if decoded.attention is None:
             raise ValueError(
-                "Only the attention model can replace [UNK]: it says which source word it read."
+                "Only a model with attention (notebooks 09-10) can replace [UNK]: it says which "
+                "source word it read."
             )
         return replace_unknown_words(tokens, decoded.attention, self.source_tokens(sentence))
 
@@ -223,11 +239,12 @@ class ScalableTranslator:
         replace_unknown: bool = False,
     ) -> list[str]:
         """Translations (space-separated tokens) of many sentences: greedy, or beam search with
-        ``beam_width`` > 1. ``replace_unknown`` (attention model) copies the most-attended source
-        word in place of every ``[UNK]``."""
-        if replace_unknown and self.architecture != "attention":
+        ``beam_width`` > 1. ``replace_unknown`` (attention model or Transformer) copies the
+        most-attended source word in place of every ``[UNK]``."""
+        if replace_unknown and self.architecture not in ("attention", "transformer"):
             raise ValueError(
-                f"replace_unknown needs the attention model; this one is {self.architecture!r}."
+                "replace_unknown needs a model with attention (the attention model or the "
+                f"Transformer); this one is {self.architecture!r}."
             )
         decoded = self.decode(sentences, beam_width=beam_width, alpha=alpha, batch_size=batch_size)
         return [
@@ -287,6 +304,7 @@ def train_scalable(
     architecture: str = "scalable",
     attention_score: str = "luong",
     bidirectional: bool = False,
+    transformer_sizes: dict | None = None,
 ) -> tuple[ScalableTranslator, dict[str, list[float]]]:
     """Vectorize with ``TextVectorization``, build a ``tf.data`` pipeline, and fit.
 
@@ -305,10 +323,22 @@ def train_scalable(
     one-hot rows made batch by batch from the same ids, so any number of pairs fits in memory;
     it is compiled with ``categorical_crossentropy`` as in the lesson (padding counted in the
     loss). Pass ``optimizer="rmsprop"`` and ``bucketing=False`` to train it exactly the lesson's
-    way (every sentence padded to the longest).
+    way (every sentence padded to the longest). ``"transformer"``: notebook 10's model, sized by
+    ``transformer_sizes`` (``model_dim``, ``num_heads``, ``num_layers``, ``ff_dim``,
+    ``dropout``; see ``build_transformer_model``; ``latent_dim`` and ``embedding_dim`` are not
+    used), compiled like the scalable model.
     """
     if architecture not in ARCHITECTURES:
         raise ValueError(f"architecture must be one of {ARCHITECTURES}, got {architecture!r}.")
+    if transformer_sizes is not None and architecture != "transformer":
+        raise ValueError(
+            f"transformer_sizes is for architecture='transformer', not {architecture!r}."
+        )
+    unknown = sorted(set(transformer_sizes or {}) - set(TRANSFORMER_SIZES))
+    if unknown:
+        raise ValueError(
+            f"transformer_sizes has unknown keys {unknown}; it takes {list(TRANSFORMER_SIZES)}."
+        )
     if not 0 <= validation_split < 1:
         raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}.")
     if batch_size < 1 or epochs < 1:
@@ -318,9 +348,6 @@ def train_scalable(
     split = len(pairs) - int(len(pairs) * validation_split)
     if split < 1:
         raise ValueError("validation_split leaves no training pair; use more pairs.")
-    warn_about_data_and_lengths(
-        pairs[:split], vectorizers, max_source_length, max_target_length, latent_dim, embedding_dim
-    )
     strategy = strategy or tf.distribute.get_strategy()  # the default: this one device
     with strategy.scope():
         if isinstance(optimizer, keras.optimizers.Optimizer):
@@ -337,13 +364,23 @@ def train_scalable(
                 jit_compile=jit_compile,
             )
         else:
-            if architecture == "attention":
+            if architecture == "transformer":
+                model = build_transformer_model(
+                    *sizes,
+                    max_source_length=max_source_length,
+                    max_target_length=max_target_length,
+                    **(transformer_sizes or {}),
+                )
+            elif architecture == "attention":
                 model = build_attention_model(
                     *sizes, latent_dim, embedding_dim, attention_score, bidirectional
                 )
             else:
                 model = build_scalable_model(*sizes, latent_dim, embedding_dim)
             compile_scalable_model(model, optimizer, jit_compile=jit_compile)
+    warn_about_data_and_lengths(
+        pairs[:split], vectorizers, max_source_length, max_target_length, model.count_params()
+    )
     if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
         if architecture == "lesson":
             raise ValueError("The lesson's one-hot model is not trained on several workers here.")
@@ -502,6 +539,32 @@ class TimeBudget(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+class EpochTimes(keras.callbacks.Callback):
+    """Records the wall time of every epoch (``seconds``, validation included), to compare
+    models' training speed: ``samples_per_second(n)`` divides ``n`` training pairs by the median
+    epoch time, leaving out the first epoch, which also traces the training step."""
+
+    def __init__(self):
+        super().__init__()
+        self.seconds: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        import time
+
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        import time
+
+        self.seconds.append(time.perf_counter() - self.started)
+
+    def samples_per_second(self, samples: int) -> float:
+        if not self.seconds:
+            raise ValueError("No epoch has finished yet: train with this callback first.")
+        steady = sorted(self.seconds[1:] or self.seconds)
+        return samples / steady[len(steady) // 2]
+
+
 # A model with this many parameters per target token it trains on can memorize instead of learn.
 PARAMETERS_PER_TOKEN_WARNING = 50
 # Warn when more than this share of the sentences are cut by the length limits.
@@ -522,8 +585,7 @@ def warn_about_data_and_lengths(
     vectorizers: Vectorizers,
     max_source_length: int,
     max_target_length: int,
-    latent_dim: int,
-    embedding_dim: int,
+    parameters: int,
 ) -> None:
     """Warn when the model is far bigger than the data, or the length limits cut many sentences,
     each time with what to do about it."""
@@ -542,12 +604,6 @@ def warn_about_data_and_lengths(
                 f"{covers} (it covers 99% of them) or drop the longest pairs.",
                 stacklevel=3,
             )
-    parameters = scalable_parameter_count(
-        len(vectorizers.source_vocabulary),
-        len(vectorizers.target_vocabulary),
-        latent_dim,
-        embedding_dim,
-    )
     tokens = int(np.minimum(target_lengths, max_target_length).sum())
     if parameters > PARAMETERS_PER_TOKEN_WARNING * tokens:
         warnings.warn(

@@ -7,6 +7,7 @@ import warnings
 import keras
 import numpy as np
 import pytest
+from tiny_models import HELD_OUT, PAIRS
 
 from seq2seq_helpers.attention import (
     build_attention_inference_models,
@@ -15,20 +16,6 @@ from seq2seq_helpers.attention import (
 )
 from seq2seq_helpers.scalable_training import ScalableTranslator, train_scalable
 from seq2seq_helpers.search import Decoded
-
-PAIRS = [
-    ("I see the dog.", "Veo el perro."),
-    ("I see the cat.", "Veo el gato."),
-    ("You see the dog.", "Ves el perro."),
-    ("You see the cat.", "Ves el gato."),
-    ("The dog is big.", "El perro es grande."),
-    ("The cat is small.", "El gato es pequeño."),
-    ("The big dog sleeps.", "El perro grande duerme."),
-    ("The small cat sleeps.", "El gato pequeño duerme."),
-    ("I have a red house.", "Tengo una casa roja."),
-    ("You have a green car.", "Tienes un coche verde."),
-]
-HELD_OUT = ["The dog sleeps.", "You see the big cat.", "I have a green house.", "The cat is big."]
 
 
 def train_tiny(architecture: str, **settings) -> ScalableTranslator:

@@ -1,4 +1,20 @@
-"""A tiny trained model shared by the decoding, chatbot and scalable tests."""
+"""A tiny trained model shared by the decoding, chatbot and scalable tests, and the tiny
+sentence pairs the attention and Transformer tests memorize."""
+
+# Ten pairs to memorize, and new sentences made of their words.
+PAIRS = [
+    ("I see the dog.", "Veo el perro."),
+    ("I see the cat.", "Veo el gato."),
+    ("You see the dog.", "Ves el perro."),
+    ("You see the cat.", "Ves el gato."),
+    ("The dog is big.", "El perro es grande."),
+    ("The cat is small.", "El gato es pequeño."),
+    ("The big dog sleeps.", "El perro grande duerme."),
+    ("The small cat sleeps.", "El gato pequeño duerme."),
+    ("I have a red house.", "Tengo una casa roja."),
+    ("You have a green car.", "Tienes un coche verde."),
+]
+HELD_OUT = ["The dog sleeps.", "You see the big cat.", "I have a green house.", "The cat is big."]
 
 
 def train_tiny_translator(pairs, epochs):
