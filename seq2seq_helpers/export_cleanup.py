@@ -41,6 +41,9 @@ TENSORFLOW_STARTUP_NOISE = [
         r"compiler flags",
         r"Unable to register cu(?:DNN|FFT|BLAS) factory",
         r"TF-TRT Warning: Could not find TensorRT",
+        # Not at start-up but the same kind: printed once when a boolean mask first meets oneDNN
+        # (the Transformer's attention masks in notebook 10); it changes nothing in the results.
+        r"oneDNN supports DT_BOOL only on platforms with AVX-512",
     )
 ]
 

@@ -168,3 +168,57 @@ def plot_attention(
     if title:
         axis.set_title(title, fontsize=10)
     return figure
+
+
+def plot_attention_heads(
+    weights: np.ndarray,
+    source_tokens: Sequence[str],
+    output_tokens: Sequence[str],
+    title: str = "",
+):
+    """One heatmap per attention head, side by side (``plot_attention`` for each): ``weights``
+    is (heads, output steps, source positions), one layer of a Transformer's cross-attention.
+    Returns the figure."""
+    weights = np.asarray(weights)
+    if weights.ndim != 3:
+        raise ValueError(
+            f"weights must be (heads, output steps, source positions), got shape {weights.shape}."
+        )
+    heads = len(weights)
+    width = 0.45 * len(source_tokens) + 1.2
+    figure, axes = plt.subplots(
+        1, heads, figsize=(width * heads, 0.35 * (len(output_tokens) + 1) + 1.4), squeeze=False
+    )
+    for head, axis in enumerate(axes[0]):
+        plot_attention(weights[head], source_tokens, output_tokens, axis, f"{title}head {head}")
+        if head:
+            axis.set_yticklabels([])
+    figure.tight_layout()
+    return figure
+
+
+def plot_mask(mask: np.ndarray, tokens: Sequence[str], axis=None, title: str | None = None):
+    """Draw an attention mask over one sentence's ``tokens``: a row per query position, a column
+    per key position, dark where the query may read the key. A 1-D ``mask`` (True on real
+    tokens, as a padding mask) is the same for every query row. Returns the figure."""
+    mask = np.asarray(mask, dtype=bool)
+    if mask.ndim == 1:
+        mask = np.broadcast_to(mask[None, :], (len(mask), len(mask)))
+    if mask.shape != (len(tokens), len(tokens)):
+        raise ValueError(
+            f"mask must be ({len(tokens)},) or ({len(tokens)}, {len(tokens)}) for "
+            f"{len(tokens)} tokens, got shape {mask.shape}."
+        )
+    if axis is None:
+        figure, axis = plt.subplots(figsize=(0.5 * len(tokens) + 1.5, 0.5 * len(tokens) + 1.2))
+    else:
+        figure = axis.figure
+    axis.imshow(mask, cmap="Greys", vmin=0, vmax=1.5)
+    axis.set_xticks(range(len(tokens)), tokens, rotation=60, ha="right")
+    axis.set_yticks(range(len(tokens)), tokens)
+    axis.set_xlabel("key: the position read")
+    axis.set_ylabel("query: the position reading")
+    axis.tick_params(labelsize=9)
+    if title:
+        axis.set_title(title, fontsize=10)
+    return figure

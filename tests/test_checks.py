@@ -231,3 +231,49 @@ def test_check_unknown_replacement():
     kept = checks.check_unknown_replacement(lambda tokens, attention, source: tokens)
     assert not kept and "[UNK]" in str(kept)
     assert "Not answered" in str(checks.check_unknown_replacement(None))
+
+
+def test_check_causal_mask_names_each_mistake():
+    assert checks.check_causal_mask(lambda n: np.tril(np.ones((n, n), dtype=bool)))
+    assert "transposed" in str(checks.check_causal_mask(lambda n: np.triu(np.ones((n, n)))))
+    assert "see itself" in str(checks.check_causal_mask(lambda n: np.tril(np.ones((n, n)), -1)))
+    assert "shape" in str(checks.check_causal_mask(lambda n: np.ones(n)))
+    assert "should be" in str(checks.check_causal_mask(lambda n: np.ones((n, n))))
+    assert "Not answered" in str(checks.check_causal_mask(None))
+    assert "raised" in str(checks.check_causal_mask(lambda n: 1 / 0))
+
+
+def test_check_encoder_block_names_each_mistake():
+    from keras import layers
+
+    def right(x, num_heads, ff_dim):
+        width = x.shape[-1]
+        h = layers.LayerNormalization()(x)
+        x = layers.Add()([x, layers.MultiHeadAttention(num_heads, width // num_heads)(h, h)])
+        h = layers.LayerNormalization()(x)
+        h = layers.Dense(width)(layers.Dense(ff_dim, activation="relu")(h))
+        return layers.Add()([x, h])
+
+    def one_residual(x, num_heads, ff_dim):
+        h = layers.LayerNormalization()(x)
+        x = layers.Add()([x, layers.MultiHeadAttention(num_heads, 8)(h, h)])
+        return layers.Dense(16)(layers.Dense(ff_dim, activation="relu")(x))
+
+    def wrong_width(x, num_heads, ff_dim):
+        h = layers.LayerNormalization()(x)
+        x = layers.Add()([x, layers.MultiHeadAttention(num_heads, 8)(h, h)])
+        h = layers.Dense(8)(layers.Dense(ff_dim, activation="relu")(x))
+        return layers.Add()([layers.Dense(8)(x), h])
+
+    def with_order(x, num_heads, ff_dim):  # a recurrent layer sees the order
+        x = right(x, num_heads, ff_dim)
+        return layers.Add()([x, layers.Conv1D(16, 3, padding="same")(x)])
+
+    assert checks.check_encoder_block(right)
+    assert "one Add" in str(checks.check_encoder_block(one_residual))
+    assert "give back the shape" in str(checks.check_encoder_block(wrong_width))
+    assert "shuffling" in str(checks.check_encoder_block(with_order))
+    assert "no MultiHeadAttention" in str(checks.check_encoder_block(lambda x, h, f: x + 0))
+    assert "Not answered" in str(checks.check_encoder_block(None))
+    assert "returns None" in str(checks.check_encoder_block(lambda x, h, f: None))
+    assert "raised" in str(checks.check_encoder_block(lambda x, h, f: 1 / 0))

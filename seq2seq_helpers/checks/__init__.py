@@ -31,6 +31,7 @@ from seq2seq_helpers.checks.models import (
     check_scalable_model,
     check_training_model,
 )
+from seq2seq_helpers.checks.transformer import check_causal_mask, check_encoder_block
 
 __all__ = [
     "QUESTIONS",
@@ -38,8 +39,10 @@ __all__ = [
     "check_attention_weights",
     "check_batch_decode",
     "check_best_epoch",
+    "check_causal_mask",
     "check_choice",
     "check_decode_with_probabilities",
+    "check_encoder_block",
     "check_experiment",
     "check_gru_decoder_model",
     "check_lstm_parameter_count",

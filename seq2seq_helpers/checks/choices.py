@@ -195,6 +195,33 @@ QUESTIONS: dict[str, tuple[str, dict[str, tuple[str, bool, str]]]] = {
             ),
         },
     ),
+    "parallel_steps": (
+        "In training, the Transformer's decoder computes every target position in one call, while "
+        "notebook 09's LSTM decoder goes one step after another. Why can the Transformer?",
+        {
+            "a": (
+                "Position t needs only the reference words up to t, which are all known in training; the causal mask hides the later ones.",
+                True,
+                "with teacher forcing every decoder input is known before training starts. An "
+                "LSTM's step t still needs its own state from step t - 1, so it must wait; a "
+                "Transformer position reads the inputs directly through self-attention, and the "
+                "causal mask gives it exactly what the step-by-step decoder would have seen.",
+            ),
+            "b": (
+                "It translates all words at once at inference time too, so it never needs steps.",
+                False,
+                "at inference it still writes one word at a time: the next word's input is its "
+                "own previous output, which does not exist before it is chosen. Only training, "
+                "where the reference is known, runs all positions at once.",
+            ),
+            "c": (
+                "Its layers are smaller than an LSTM's, so a whole sentence fits in memory.",
+                False,
+                "size has nothing to do with it: an LSTM of any size needs step t - 1's state "
+                "before step t. The difference is the dependency between steps, not the memory.",
+            ),
+        },
+    ),
 }
 
 
