@@ -31,7 +31,16 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 HERE = Path(__file__).resolve().parent
-PIPELINES = ("lesson", "scalable", "attention", "bidirectional")
+PIPELINES = ("lesson", "onehot", "scalable", "attention", "bidirectional", "transformer")
+# What each pipeline is, for --help and the table's legend.
+PIPELINE_NAMES = {
+    "lesson": "the lesson's one-hot model on the lesson's arrays, predict() per token (04-05)",
+    "onehot": "the lesson's one-hot LSTM, fed one-hot rows made batch by batch from ids (09)",
+    "scalable": "ids, embeddings, masking, tf.data, compiled greedy/beam search (07-08)",
+    "attention": "the scalable LSTM with Luong attention over the encoder's outputs (09)",
+    "bidirectional": "the attention model with a Bidirectional encoder (09, benchmark only)",
+    "transformer": "the encoder-decoder Transformer of notebook 10",
+}
 
 
 def load_all_pairs(args) -> list:
@@ -82,27 +91,6 @@ def load_data(args) -> tuple[list, list]:
     return pairs[: args.pairs], pairs[args.pairs : needed]
 
 
-class EpochTimer:
-    def __init__(self):
-        import keras
-
-        timer = self
-
-        class Callback(keras.callbacks.Callback):
-            def on_epoch_begin(self, epoch, logs=None):
-                timer.start = time.perf_counter()
-
-            def on_epoch_end(self, epoch, logs=None):
-                timer.seconds.append(time.perf_counter() - timer.start)
-
-        self.seconds: list[float] = []
-        self.callback = Callback()
-
-    def samples_per_second(self, samples: int) -> float:
-        steady = sorted(self.seconds[1:] or self.seconds)  # the first epoch includes tracing
-        return samples / steady[len(steady) // 2]
-
-
 def early_stopping(patience: int):
     import keras
 
@@ -114,18 +102,19 @@ def run_lesson(args, pairs, held_out) -> dict:
 
     from seq2seq_helpers.evaluation import token_accuracies
     from seq2seq_helpers.progress import track
+    from seq2seq_helpers.scalable_training import EpochTimes
     from seq2seq_helpers.text import prepare_training_setup
     from seq2seq_helpers.training import train_translator
     from seq2seq_helpers.vectorize import make_training_arrays
 
     keras.utils.set_random_seed(0)
-    timer = EpochTimer()
+    timer = EpochTimes()
     translator, history = train_translator(
         pairs,
         latent_dim=args.latent_dim,
         epochs=args.max_epochs,
         batch_size=args.lesson_batch,
-        callbacks=[timer.callback, early_stopping(args.patience)],
+        callbacks=[timer, early_stopping(args.patience)],
         verbose=0,
     )
     split = int(len(pairs) * 0.8)
@@ -158,22 +147,44 @@ def run_lesson(args, pairs, held_out) -> dict:
 
 
 def run_scalable(args, pairs, held_out, architecture: str = "scalable") -> dict:
-    """Notebook 07's scalable model, or notebook 09's attention model: trained until early
-    stopping or for --budget seconds, decoded greedily and with beams 3 and 5."""
+    """Notebook 07's scalable model, notebook 09's attention model (or its one-hot LSTM fed from
+    ids), or notebook 10's Transformer: trained until early stopping or for --budget seconds,
+    decoded greedily and with beams 3 and 5, all through the same search code."""
     import keras
 
     from seq2seq_helpers.scalable import vectorize_pairs
-    from seq2seq_helpers.scalable_training import TimeBudget, train_scalable, training_array_bytes
+    from seq2seq_helpers.scalable_training import (
+        EpochTimes,
+        TimeBudget,
+        train_scalable,
+        training_array_bytes,
+    )
     from seq2seq_helpers.text import tokenize
 
     keras.utils.set_random_seed(0)
     max_source = max(len(tokenize(s)) for s, _ in pairs)
     max_target = max(len(tokenize(t)) for _, t in pairs) + 1  # + <START> or <END>
-    timer = EpochTimer()
+    timer = EpochTimes()
     # EarlyStopping keeps the best epoch's weights also when the time budget ends training.
     stops = [early_stopping(args.patience)] + ([TimeBudget(args.budget)] if args.budget else [])
+    if architecture == "onehot":  # trained the lesson's way: RMSprop, padded to the longest
+        optimizer = "rmsprop"
+    elif architecture == "transformer" and args.transformer_learning_rate:
+        optimizer = keras.optimizers.Adam(args.transformer_learning_rate)
+    else:
+        optimizer = keras.optimizers.Adam(args.learning_rate or 0.001)
     start = time.perf_counter()
     bidirectional = architecture == "bidirectional"  # the attention model, read both ways
+    built = {"bidirectional": "attention", "onehot": "lesson"}.get(architecture, architecture)
+    sizes = None
+    if architecture == "transformer":
+        sizes = dict(
+            model_dim=args.model_dim,
+            num_heads=args.heads,
+            num_layers=args.layers,
+            ff_dim=args.ff_dim,
+            dropout=args.dropout,
+        )
     translator, history = train_scalable(
         pairs,
         max_source_length=max_source,
@@ -181,19 +192,32 @@ def run_scalable(args, pairs, held_out, architecture: str = "scalable") -> dict:
         latent_dim=args.latent_dim,
         epochs=args.max_epochs,
         batch_size=args.scalable_batch,
-        callbacks=[timer.callback, *stops],
+        callbacks=[timer, *stops],
         verbose=0,
         max_tokens=args.max_tokens,
-        architecture="attention" if bidirectional else architecture,
+        architecture=built,
         bidirectional=bidirectional,
-        optimizer=keras.optimizers.Adam(args.learning_rate or 0.001),
+        transformer_sizes=sizes,
+        optimizer=optimizer,
+        bucketing=architecture != "onehot",
     )
     training_seconds = time.perf_counter() - start
     inputs, targets = vectorize_pairs(translator.vectorizers, pairs)
     best = min(range(len(history["val_loss"])), key=history["val_loss"].__getitem__)
     sources = [s for s, _ in held_out]
+    array_bytes = training_array_bytes(inputs, targets)
+    if architecture == "onehot":  # the one-hot arrays the lesson's way would hold (computed)
+        rows = len(pairs) * 4  # float32
+        array_bytes = rows * sum(
+            len(vocabulary) * length
+            for vocabulary, length in (
+                (translator.vectorizers.source_vocabulary, max_source),
+                (translator.vectorizers.target_vocabulary, 2 * max_target),
+            )
+        )
     result = {
-        "training_array_bytes": training_array_bytes(inputs, targets),
+        "parameters": translator.model.count_params(),
+        "training_array_bytes": array_bytes,
         "samples_per_second": timer.samples_per_second(int(len(pairs) * 0.8)),
         "epochs_trained": len(history["loss"]),
         "training_seconds": training_seconds,
@@ -298,23 +322,36 @@ def main() -> None:
     parser.add_argument(
         "--models",
         default="lesson,scalable,attention",
-        help="which pipelines to run, from lesson, scalable, attention, bidirectional (attention "
-        "with a Bidirectional encoder); the lesson's one-hot arrays do not fit in memory for "
-        "thousands of long pairs: leave it out there",
+        help="which pipelines to run, from: "
+        + "; ".join(f"{name}: {what}" for name, what in PIPELINE_NAMES.items())
+        + ". The lesson's one-hot arrays do not fit in memory for thousands of long pairs: "
+        "use onehot there",
     )
     parser.add_argument(
         "--budget",
         type=float,
         default=None,
-        help="train the scalable and attention models for this many seconds each (the same "
-        "wall time) instead of until early stopping",
+        help="train every model but the lesson's for this many seconds each (the same wall "
+        "time) instead of until early stopping",
     )
     parser.add_argument(
         "--learning-rate",
         type=float,
         default=None,
-        help="Adam's learning rate for the scalable and attention models (default 0.001)",
+        help="Adam's learning rate for every model but the lesson's (default 0.001)",
     )
+    transformer = parser.add_argument_group("the Transformer's sizes (see build_transformer_model)")
+    transformer.add_argument(
+        "--transformer-learning-rate",
+        type=float,
+        default=None,
+        help="Adam's learning rate for the Transformer (default: --learning-rate)",
+    )
+    transformer.add_argument("--model-dim", type=int, default=128)
+    transformer.add_argument("--heads", type=int, default=4)
+    transformer.add_argument("--layers", type=int, default=2)
+    transformer.add_argument("--ff-dim", type=int, default=512)
+    transformer.add_argument("--dropout", type=float, default=0.1)
     parser.add_argument("--worker", choices=PIPELINES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -359,6 +396,7 @@ def report_table(args, results: dict, held_out) -> None:
                     result[f"bleu_{row['bucket']}"] = row["bleu"]
                     result[f"chrf_{row['bucket']}"] = row["chrf"]
     rows = [
+        ("parameters", "parameters", 1),
         ("training-array memory (MB)", "training_array_bytes", 1e-6),
         ("peak process memory (MB)", "peak_memory_mb", 1),
         ("training samples/s", "samples_per_second", 1),
@@ -380,6 +418,10 @@ def report_table(args, results: dict, held_out) -> None:
         rows.append((f"chrF, {bucket} words ({count})", f"chrf_{bucket}", 1))
     how = f"{args.budget:.0f} s of training each" if args.budget else "until early stopping"
     how += f", Adam learning rate {args.learning_rate or 0.001}"
+    if args.transformer_learning_rate and "transformer" in results:
+        how += f" ({args.transformer_learning_rate} for the Transformer)"
+    if "onehot" in results:
+        how += " (RMSprop for the one-hot LSTM, as in the lesson)"
     print(
         f"\n{args.pairs} training pairs, data: {args.data or 'course corpus'}, {how}; quality on "
         f"{len(held_out)} pairs of {test_file(args) or 'the data, held out'}"
@@ -390,17 +432,36 @@ def report_table(args, results: dict, held_out) -> None:
         cells = []
         for name in names:
             value = results[name].get(key)
-            cells.append(f"{value * scale:12,.3f}" if value is not None else f"{'':>12}")
+            if value is None:
+                cells.append(f"{'':>12}")
+            elif isinstance(value, int) and scale == 1:  # counts: parameters, epochs
+                cells.append(f"{value:12,}")
+            else:
+                cells.append(f"{value * scale:12,.3f}")
         print(f"{label:30} " + " ".join(cells))
     ratios = []
-    for a, b in (("lesson", "scalable"), ("scalable", "attention"), ("attention", "bidirectional")):
+    pairs_compared = (
+        ("lesson", "scalable"),
+        ("onehot", "scalable"),
+        ("scalable", "attention"),
+        ("attention", "bidirectional"),
+        ("attention", "transformer"),
+    )
+    for a, b in pairs_compared:
         if a in results and b in results:
             first, second = results[a], results[b]
-            ratios.append(
-                f"{b}/{a}: training-array memory {first['training_array_bytes'] / second['training_array_bytes']:,.1f}x less, "
-                f"samples/s {second['samples_per_second'] / first['samples_per_second']:.2f}x, "
-                f"test BLEU {second['bleu'] / first['bleu'] if first['bleu'] else float('nan'):.2f}x"
+            parts = []
+            memory = first["training_array_bytes"] / second["training_array_bytes"]
+            if memory != 1:  # the same arrays: nothing to compare
+                parts.append(f"training-array memory {memory:,.1f}x less")
+            if "parameters" in first and "parameters" in second:
+                parts.append(f"parameters {second['parameters'] / first['parameters']:.2f}x")
+            parts.append(
+                f"samples/s {second['samples_per_second'] / first['samples_per_second']:.2f}x"
             )
+            bleu = second["bleu"] / first["bleu"] if first["bleu"] else float("nan")
+            parts.append(f"test BLEU {bleu:.2f}x")
+            ratios.append(f"{b}/{a}: " + ", ".join(parts))
     for name in names:
         result = results[name]
         if "decode_ms_per_sentence_beam5" in result:

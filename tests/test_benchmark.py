@@ -32,6 +32,16 @@ def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
         "300",  # (never reached in one epoch: the time-budget path, without the wait)
         "--learning-rate",
         "0.003",
+        "--models",
+        "lesson,onehot,scalable,attention,transformer",
+        "--model-dim",
+        "16",
+        "--ff-dim",
+        "32",
+        "--layers",
+        "1",
+        "--transformer-learning-rate",
+        "0.001",
         "--out",
         str(tmp_path),
     ]
@@ -44,8 +54,12 @@ def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
     report = json.loads((tmp_path / "benchmark.json").read_text())
     assert "beam 5 ms/sentence" in result.stdout and "chrF, 1-4 words" in result.stdout
     assert "attention: beam 5 takes" in result.stdout
-    assert "300 s of training each, Adam learning rate 0.003" in result.stdout
-    for pipeline in ("lesson", "scalable", "attention"):
+    assert "300 s of training each, Adam learning rate 0.003 (0.001 for the Transformer)" in (
+        result.stdout
+    )
+    assert "transformer/attention: parameters" in result.stdout
+    assert "attention/scalable: parameters" in result.stdout  # the same arrays: no memory ratio
+    for pipeline in ("lesson", "onehot", "scalable", "attention", "transformer"):
         figures = report["results"][pipeline]
         assert {
             "training_array_bytes",
@@ -58,6 +72,13 @@ def test_benchmark_runs_end_to_end_on_a_tiny_setting(tmp_path):
         } <= set(figures)
     lesson, scalable = report["results"]["lesson"], report["results"]["scalable"]
     assert scalable["training_array_bytes"] * 50 < lesson["training_array_bytes"]
+    # The one-hot LSTM fed from ids is charged the one-hot arrays the lesson's way would hold.
+    assert (
+        scalable["training_array_bytes"] * 50 < report["results"]["onehot"]["training_array_bytes"]
+    )
+    transformer = report["results"]["transformer"]
+    assert 0 < transformer["parameters"] < scalable["parameters"]  # 16 wide, one layer
+    assert transformer["decode_ms_per_sentence_beam5"] > 0
     attention = report["results"]["attention"]
     assert 0 <= attention["bleu_beam5"] <= 100 and attention["decode_ms_per_sentence_beam5"] > 0
     assert sum(row["sentences"] for row in attention["by_length"]) == 20
@@ -127,3 +148,20 @@ def test_scaling_benchmark_rejects_more_pairs_than_the_data_has(tmp_path):
     command = [sys.executable, str(SCALING_SCRIPT), "--pairs", "999999", "--out", str(tmp_path)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0 and "--pairs 999999 is more than" in result.stderr
+
+
+PROFILE_SCRIPT = SCRIPT.parent / "profile_steps.py"
+
+
+def test_the_step_profile_runs_and_prints_every_model(tmp_path):
+    command = [sys.executable, str(PROFILE_SCRIPT), "--batch", "4", "--lengths", "3,5"]
+    command += ["--vocabulary", "50", "--steps", "1", "--warmup", "1"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name in ("embeddings + softmax only (128 wide)", "LSTM + attention", "Transformer"):
+        assert name in result.stdout
+    assert "3 tokens" in result.stdout and "5 tokens" in result.stdout
+    bad = subprocess.run(
+        [sys.executable, str(PROFILE_SCRIPT), "--lengths", "0"], capture_output=True, text=True
+    )
+    assert bad.returncode != 0 and "must be positive" in bad.stderr

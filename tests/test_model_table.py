@@ -1,0 +1,58 @@
+"""The table of every model: read from the benchmark's committed run, and the README shows
+exactly what the notebook shows."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from seq2seq_helpers.model_table import (
+    EVERY_MODEL_FILE,
+    MODELS,
+    ROWS,
+    every_model_table,
+    how_it_was_run,
+    load_every_model,
+)
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_the_committed_run_has_every_model_and_figure():
+    report = load_every_model()
+    assert set(MODELS) <= set(report["results"])
+    assert report["settings"]["budget"] > 0  # one time budget for every model
+    for name in MODELS:
+        buckets = report["results"][name]["by_length"]
+        assert sum(bucket["sentences"] for bucket in buckets) == report["settings"]["held_out"]
+
+
+def test_the_readme_shows_the_committed_table_and_how_it_was_run():
+    report = load_every_model()
+    readme = README.read_text(encoding="utf-8")
+    assert every_model_table(report) in readme
+    assert how_it_was_run(report) in readme
+
+
+def test_the_table_has_a_column_per_model_and_a_row_per_figure():
+    report = load_every_model()
+    lines = every_model_table(report).splitlines()
+    buckets = len(report["results"]["attention"]["by_length"])
+    assert len(lines) == 2 + len(ROWS) + 2 * buckets
+    assert all(line.count("|") == len(MODELS) + 2 for line in lines)
+    assert "| parameters |" in lines[2]
+
+
+def test_a_missing_or_incomplete_run_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="benchmark_pipelines.py --models"):
+        load_every_model(tmp_path / "none.json")
+    report = json.loads(EVERY_MODEL_FILE.read_text(encoding="utf-8"))
+    del report["results"]["transformer"]
+    (tmp_path / "partial.json").write_text(json.dumps(report))
+    with pytest.raises(ValueError, match="no results for the 'transformer' model"):
+        load_every_model(tmp_path / "partial.json")
+    report = json.loads(EVERY_MODEL_FILE.read_text(encoding="utf-8"))
+    del report["results"]["onehot"]["bleu_beam5"]
+    (tmp_path / "short.json").write_text(json.dumps(report))
+    with pytest.raises(ValueError, match="lack \\['bleu_beam5'\\]"):
+        load_every_model(tmp_path / "short.json")
