@@ -17,6 +17,7 @@ EXPECTED = [
     "07_scaling_up.ipynb",
     "08_fast_decoding_and_evaluation.ipynb",
     "09_attention_and_beam_search.ipynb",
+    "10_transformer.ipynb",
 ]
 
 

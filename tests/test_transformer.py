@@ -70,6 +70,12 @@ def test_the_inference_models_give_the_training_models_probabilities(random_mode
     np.testing.assert_allclose(np.asarray(probabilities), expected, atol=1e-5)
 
 
+def test_a_sentence_longer_than_the_positions_is_refused_by_name(random_model):
+    too_long = np.ones((1, 9), dtype="int64")  # the model has positions for 8 tokens
+    with pytest.raises(ValueError, match="encoder_positions has positions for 8 tokens; got 9"):
+        random_model([too_long, TARGET])
+
+
 def test_sizes_are_read_back_from_the_layers(random_model):
     assert is_transformer(random_model)
     sizes = transformer_sizes(random_model)
@@ -182,3 +188,22 @@ def test_save_and_load_give_identical_translations(tiny_translator, tmp_path):
         np.asarray(tiny_translator.model([SOURCE[:, :6] % 10, TARGET[:, :6] % 10])),
         atol=1e-6,
     )
+
+
+def test_without_the_explicit_source_mask_the_second_layer_reads_padding(random_model):
+    """Why every cross-attention gets ``value_mask``: MultiHeadAttention removes the Keras mask
+    from the encoder's outputs when the first layer reads them, so the second layer would
+    attend to padding. (If Keras changes this, the module docstring must change too.)"""
+    from seq2seq_helpers import transformer
+
+    layer = transformer._trained_layers(random_model)
+    sizes = transformer.transformer_sizes(random_model)
+    source = keras.Input(shape=(None,), dtype="int64")
+    target = keras.Input(shape=(None,), dtype="int64")
+    encoded = transformer._encode(source, layer, sizes)
+    _, weights = transformer._decode(target, encoded, None, layer, sizes)  # no explicit mask
+    first, second = (
+        np.asarray(w) for w in keras.Model([source, target], weights)([SOURCE, TARGET])
+    )
+    assert first[..., 4:].max() == 0  # the first layer still sees the Keras mask ...
+    assert second[..., 4:].max() > 0.01  # ... the second does not
