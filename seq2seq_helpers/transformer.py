@@ -116,19 +116,30 @@ def _attention(layer, name, num_heads, model_dim, dropout):
     )
 
 
+def _embed(ids, side: str, layer: LayerGetter, sizes: dict):
+    """Token embeddings (0 is padding: the mask starts here) plus position vectors, for the
+    ``side`` "encoder" (source ids) or "decoder" (target ids)."""
+    vocabulary, length = (
+        (sizes["source_vocab_size"], sizes["max_source_length"])
+        if side == "encoder"
+        else (sizes["target_vocab_size"], sizes["max_target_length"])
+    )
+    tokens = layer(
+        f"{side}_embedding",
+        lambda: layers.Embedding(
+            vocabulary, sizes["model_dim"], mask_zero=True, name=f"{side}_embedding"
+        ),
+    )(ids)
+    positions = layer(
+        f"{side}_positions", lambda: PositionEmbedding(length, name=f"{side}_positions")
+    )
+    return positions(tokens)
+
+
 def _encode(source_ids, layer: LayerGetter, sizes: dict):
     """The encoder: embeddings + positions, then ``num_layers`` x (self-attention, feed-forward)."""
     d, heads, drop = sizes["model_dim"], sizes["num_heads"], sizes["dropout"]
-    x = layer(
-        "encoder_embedding",
-        lambda: layers.Embedding(
-            sizes["source_vocab_size"], d, mask_zero=True, name="encoder_embedding"
-        ),
-    )(source_ids)
-    x = layer(
-        "encoder_positions",
-        lambda: PositionEmbedding(sizes["max_source_length"], name="encoder_positions"),
-    )(x)
+    x = _embed(source_ids, "encoder", layer, sizes)
     for i in range(sizes["num_layers"]):
         attend = _attention(layer, f"encoder_{i}_self_attention", heads, d, drop)
         # Each source position attends to every real source position (query = value = x).
@@ -146,16 +157,7 @@ def _decode(target_ids, encoder_outputs, source_mask, layer: LayerGetter, sizes:
     (batch, heads, t, source time) per layer.
     """
     d, heads, drop = sizes["model_dim"], sizes["num_heads"], sizes["dropout"]
-    x = layer(
-        "decoder_embedding",
-        lambda: layers.Embedding(
-            sizes["target_vocab_size"], d, mask_zero=True, name="decoder_embedding"
-        ),
-    )(target_ids)
-    x = layer(
-        "decoder_positions",
-        lambda: PositionEmbedding(sizes["max_target_length"], name="decoder_positions"),
-    )(x)
+    x = _embed(target_ids, "decoder", layer, sizes)
     cross_weights = []
     for i in range(sizes["num_layers"]):
         attend_self = _attention(layer, f"decoder_{i}_self_attention", heads, d, drop)

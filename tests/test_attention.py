@@ -7,34 +7,19 @@ import warnings
 import keras
 import numpy as np
 import pytest
-from tiny_models import HELD_OUT, PAIRS
+from tiny_models import HELD_OUT, PAIRS, train_tiny_scalable
 
 from seq2seq_helpers.attention import (
     build_attention_inference_models,
     build_attention_model,
     replace_unknown_words,
 )
-from seq2seq_helpers.scalable_training import ScalableTranslator, train_scalable
+from seq2seq_helpers.scalable_training import ScalableTranslator
 from seq2seq_helpers.search import Decoded
 
 
 def train_tiny(architecture: str, **settings) -> ScalableTranslator:
-    keras.utils.set_random_seed(0)
-    translator, _ = train_scalable(
-        PAIRS,
-        max_source_length=6,
-        max_target_length=6,
-        latent_dim=32,
-        embedding_dim=16,
-        epochs=60,
-        batch_size=10,
-        validation_split=0,
-        optimizer=keras.optimizers.Adam(0.02),
-        verbose=0,
-        architecture=architecture,
-        **settings,
-    )
-    return translator
+    return train_tiny_scalable(architecture, **settings)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import warnings
 import keras
 import numpy as np
 import pytest
-from tiny_models import HELD_OUT, PAIRS
+from tiny_models import HELD_OUT, PAIRS, train_tiny_scalable
 
 from seq2seq_helpers.scalable_training import ScalableTranslator, train_scalable
 from seq2seq_helpers.transformer import (
@@ -111,19 +111,11 @@ def test_bad_sizes_and_over_long_inputs_get_clear_errors():
 
 @pytest.fixture(scope="module")
 def tiny_translator():
-    keras.utils.set_random_seed(0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "will memorize": that is the point here
-        translator, _ = train_scalable(
-            PAIRS,
-            max_source_length=6,
-            max_target_length=6,
-            epochs=60,
-            batch_size=10,
-            validation_split=0,
-            optimizer=keras.optimizers.Adam(0.005),
-            verbose=0,
-            architecture="transformer",
+        translator = train_tiny_scalable(
+            "transformer",
+            learning_rate=0.005,
             transformer_sizes=dict(model_dim=32, num_heads=2, num_layers=1, ff_dim=64, dropout=0.0),
         )
     return translator

@@ -34,3 +34,27 @@ def train_tiny_translator(pairs, epochs):
         verbose=0,
     )
     return translator
+
+
+def train_tiny_scalable(architecture, learning_rate=0.02, **settings):
+    """A tiny model of ``train_scalable`` (notebooks 07-10) trained on ``PAIRS`` until it
+    memorizes them: no validation split, full batches, Adam at ``learning_rate``."""
+    import keras
+
+    from seq2seq_helpers.scalable_training import train_scalable
+
+    keras.utils.set_random_seed(0)
+    settings = {"latent_dim": 32, "embedding_dim": 16, **settings}
+    translator, _ = train_scalable(
+        PAIRS,
+        max_source_length=6,
+        max_target_length=6,
+        epochs=60,
+        batch_size=10,
+        validation_split=0,
+        optimizer=keras.optimizers.Adam(learning_rate),
+        verbose=0,
+        architecture=architecture,
+        **settings,
+    )
+    return translator
