@@ -356,9 +356,16 @@ def cross_attention(
 ) -> np.ndarray:
     """Every layer's and head's cross-attention weights for one sentence and its translation:
     ``source_ids`` (S,), ``target_ids`` (t,) starting with ``<START>``; returns (layers, heads,
-    t, S) as NumPy, row i being the weights while predicting the word after ``target_ids[i]``."""
+    t, S) as NumPy, row i being the weights while predicting the word after ``target_ids[i]``.
+
+    ``[<START>, *Decoded.ids]`` gives one row per chosen word and one for ``<END>``, as
+    ``Decoded.attention`` has them. A translation that never said ``<END>`` fills every
+    position, and the decoder never read its last word: the target is cut to the decoder's
+    length, so there are as many rows as the search computed.
+    """
+    longest = decoder_model.get_layer("decoder_positions").max_length
     source = ops.convert_to_tensor(np.asarray(source_ids, "int64")[None, :])
     sequence, mask = _encoded(encoder_model, source)
-    target = ops.convert_to_tensor(np.asarray(target_ids, "int64")[None, :])
+    target = ops.convert_to_tensor(np.asarray(target_ids, "int64")[None, :longest])
     _, weights = decoder_model([target, sequence, mask], training=False)
     return np.asarray(weights)[0]

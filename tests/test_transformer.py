@@ -59,6 +59,9 @@ def test_cross_attention_gives_padding_no_weight_in_every_layer_and_head(random_
     assert weights.shape == (2, 2, 5, 6)  # (layers, heads, target steps, source positions)
     np.testing.assert_allclose(weights[..., 4:], 0.0, atol=1e-7)
     np.testing.assert_allclose(weights.sum(axis=-1), 1.0, atol=1e-5)
+    # A translation that filled every position without <END>: as many rows as the decoder read.
+    every_position = np.full(12, 9)
+    assert cross_attention(encoder_model, decoder_model, SOURCE[0], every_position).shape[2] == 8
 
 
 def test_the_inference_models_give_the_training_models_probabilities(random_model):
