@@ -365,10 +365,13 @@ def train_scalable(
             )
         else:
             if architecture == "transformer":
+                # For XLA, batches are padded to their bucket's edge, source and target alike,
+                # up to the longer of the two lengths: both position tables must reach it.
+                padded = max(max_source_length, max_target_length) if jit_compile is True else 0
                 model = build_transformer_model(
                     *sizes,
-                    max_source_length=max_source_length,
-                    max_target_length=max_target_length,
+                    max_source_length=max(max_source_length, padded),
+                    max_target_length=max(max_target_length, padded),
                     **(transformer_sizes or {}),
                 )
             elif architecture == "attention":

@@ -202,3 +202,18 @@ def test_without_the_explicit_source_mask_the_second_layer_reads_padding(random_
     )
     assert first[..., 4:].max() == 0  # the first layer still sees the Keras mask ...
     assert second[..., 4:].max() > 0.01  # ... the second does not
+
+
+def test_the_transformer_trains_with_xla_on_batches_padded_to_their_bucket_edge():
+    # Sources of up to 6 tokens, targets of up to 8: XLA's padded batches reach 8 on both sides.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        translator = train_tiny_scalable(
+            "transformer",
+            jit_compile=True,
+            max_target_length=8,
+            epochs=1,
+            transformer_sizes=dict(model_dim=8, num_heads=2, num_layers=1, ff_dim=16),
+        )
+    assert translator.model.get_layer("encoder_positions").max_length == 8
+    assert len(translator.translate_batch(["I see the dog."])) == 1

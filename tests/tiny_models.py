@@ -44,12 +44,16 @@ def train_tiny_scalable(architecture, learning_rate=0.02, **settings):
     from seq2seq_helpers.scalable_training import train_scalable
 
     keras.utils.set_random_seed(0)
-    settings = {"latent_dim": 32, "embedding_dim": 16, **settings}
+    settings = {
+        "latent_dim": 32,
+        "embedding_dim": 16,
+        "max_source_length": 6,
+        "max_target_length": 6,
+        "epochs": 60,
+        **settings,
+    }
     translator, _ = train_scalable(
         PAIRS,
-        max_source_length=6,
-        max_target_length=6,
-        epochs=60,
         batch_size=10,
         validation_split=0,
         optimizer=keras.optimizers.Adam(learning_rate),
