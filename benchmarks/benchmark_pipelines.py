@@ -160,6 +160,7 @@ def run_scalable(args, pairs, held_out, architecture: str = "scalable") -> dict:
         training_array_bytes,
     )
     from seq2seq_helpers.text import tokenize
+    from seq2seq_helpers.vectorize import one_hot_bytes
 
     keras.utils.set_random_seed(0)
     max_source = max(len(tokenize(s)) for s, _ in pairs)
@@ -207,13 +208,13 @@ def run_scalable(args, pairs, held_out, architecture: str = "scalable") -> dict:
     sources = [s for s, _ in held_out]
     array_bytes = training_array_bytes(inputs, targets)
     if architecture == "onehot":  # the one-hot arrays the lesson's way would hold (computed)
-        rows = len(pairs) * 4  # float32
-        array_bytes = rows * sum(
-            len(vocabulary) * length
-            for vocabulary, length in (
-                (translator.vectorizers.source_vocabulary, max_source),
-                (translator.vectorizers.target_vocabulary, 2 * max_target),
-            )
+        vocabularies = translator.vectorizers
+        array_bytes = one_hot_bytes(
+            len(pairs),
+            max_source,
+            len(vocabularies.source_vocabulary),
+            max_target,
+            len(vocabularies.target_vocabulary),
         )
     result = {
         "parameters": translator.model.count_params(),
@@ -251,10 +252,11 @@ def worker(args) -> None:
 def one_hot_and_id_bytes(pairs) -> tuple[int, int]:
     """Bytes the lesson's three float32 one-hot arrays and the three integer arrays need."""
     from seq2seq_helpers.text import prepare_training_setup
+    from seq2seq_helpers.vectorize import one_hot_bytes
 
     setup = prepare_training_setup(pairs)
     n, te, td = len(pairs), setup.max_encoder_seq_length, setup.max_decoder_seq_length
-    one_hot = 4 * n * (te * setup.num_encoder_tokens + 2 * td * setup.num_decoder_tokens)
+    one_hot = one_hot_bytes(n, te, setup.num_encoder_tokens, td, setup.num_decoder_tokens)
     ids = 8 * n * (te + 2 * (td - 1))
     return one_hot, ids
 

@@ -226,18 +226,23 @@ def padding_share(dataset: tf.data.Dataset) -> float:
     return 1 - real / total
 
 
+def check_positive_integers(**sizes) -> None:
+    """Raise a ValueError naming the first of ``sizes`` that is not a positive integer."""
+    for name, value in sizes.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+
+
 def check_model_sizes(
     source_vocab_size: int, target_vocab_size: int, latent_dim: int, embedding_dim: int
 ) -> None:
     """Raise a ValueError naming the size that is not a positive integer."""
-    for name, value in {
-        "source_vocab_size": source_vocab_size,
-        "target_vocab_size": target_vocab_size,
-        "latent_dim": latent_dim,
-        "embedding_dim": embedding_dim,
-    }.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    check_positive_integers(
+        source_vocab_size=source_vocab_size,
+        target_vocab_size=target_vocab_size,
+        latent_dim=latent_dim,
+        embedding_dim=embedding_dim,
+    )
 
 
 def build_scalable_model(

@@ -36,6 +36,8 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from seq2seq_helpers.scalable import check_positive_integers
+
 
 @keras.saving.register_keras_serializable(package="seq2seq_helpers")
 class PositionEmbedding(layers.Layer):
@@ -44,8 +46,7 @@ class PositionEmbedding(layers.Layer):
 
     def __init__(self, max_length: int, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
-            raise ValueError(f"max_length must be a positive integer, got {max_length!r}.")
+        check_positive_integers(max_length=max_length)
         self.max_length = max_length
         self.supports_masking = True
 
@@ -204,18 +205,16 @@ def build_transformer_model(
     (batch, T_dec, target_vocab_size) next-token probabilities. ``model_dim`` is the width of
     every token's vector, split between ``num_heads`` heads; ``ff_dim`` the feed-forward width.
     """
-    for name, value in {
-        "source_vocab_size": source_vocab_size,
-        "target_vocab_size": target_vocab_size,
-        "model_dim": model_dim,
-        "ff_dim": ff_dim,
-        "num_heads": num_heads,
-        "num_layers": num_layers,
-        "max_source_length": max_source_length,
-        "max_target_length": max_target_length,
-    }.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    check_positive_integers(
+        source_vocab_size=source_vocab_size,
+        target_vocab_size=target_vocab_size,
+        model_dim=model_dim,
+        ff_dim=ff_dim,
+        num_heads=num_heads,
+        num_layers=num_layers,
+        max_source_length=max_source_length,
+        max_target_length=max_target_length,
+    )
     if model_dim % num_heads:
         raise ValueError(
             f"model_dim={model_dim} must be a multiple of num_heads={num_heads}: each head gets "

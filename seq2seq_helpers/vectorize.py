@@ -96,6 +96,21 @@ def one_hot_megabytes(pairs: Sequence[tuple[str, str]]) -> float:
     from seq2seq_helpers.text import prepare_training_setup
 
     setup = prepare_training_setup(pairs)
-    per_pair = setup.max_encoder_seq_length * setup.num_encoder_tokens
-    per_pair += 2 * setup.max_decoder_seq_length * setup.num_decoder_tokens
-    return 4 * len(pairs) * per_pair / 1e6
+    sizes = (setup.max_encoder_seq_length, setup.num_encoder_tokens)
+    sizes += (setup.max_decoder_seq_length, setup.num_decoder_tokens)
+    return one_hot_bytes(len(pairs), *sizes) / 1e6
+
+
+def one_hot_bytes(
+    pairs: int,
+    source_length: int,
+    source_vocabulary_size: int,
+    target_length: int,
+    target_vocabulary_size: int,
+) -> int:
+    """Bytes of the lesson's three float32 one-hot arrays for ``pairs`` pairs: the encoder input
+    (pairs, source_length, source vocabulary), and the decoder input and the target (pairs,
+    target_length, target vocabulary) each."""
+    per_pair = source_length * source_vocabulary_size
+    per_pair += 2 * target_length * target_vocabulary_size
+    return 4 * pairs * per_pair
