@@ -56,3 +56,39 @@ def test_a_missing_or_incomplete_run_is_named(tmp_path):
     (tmp_path / "short.json").write_text(json.dumps(report))
     with pytest.raises(ValueError, match="lack \\['bleu_beam5'\\]"):
         load_every_model(tmp_path / "short.json")
+
+
+def test_the_readmes_reading_of_the_table_quotes_the_committed_run():
+    results = load_every_model()["results"]
+    onehot, scalable = results["onehot"], results["scalable"]
+    attention, transformer = results["attention"], results["transformer"]
+    bucket = {  # BLEU of the shortest and the longest bucket
+        name: (results[name]["by_length"][0]["bleu"], results[name]["by_length"][-1]["bleu"])
+        for name in ("attention", "transformer")
+    }
+    speeds = sorted(results[name]["samples_per_second"] for name in MODELS if name != "onehot")
+    quoted = [
+        f"test BLEU {attention['bleu']:.2f} greedy and {attention['bleu_beam5']:.2f} with beam 5",
+        f"{transformer['parameters'] / attention['parameters']:.2f}× the parameters",
+        f"{transformer['bleu']:.2f} greedy (**{transformer['bleu'] / attention['bleu']:.2f}×**",
+        f"and {transformer['bleu_beam5']:.2f} with beam 5",
+        f"(BLEU {bucket['transformer'][0]:.1f} against {bucket['attention'][0]:.1f} on 1–4 words, "
+        f"{bucket['transformer'][1]:.1f} against {bucket['attention'][1]:.1f} on 13+)",
+        f"reaches {scalable['bleu']:.2f}",
+        f"gets {onehot['epochs_trained']}\nepochs",
+        f"({onehot['samples_per_second']:.0f} samples/s, against {speeds[0]:.0f}–{speeds[-1]:.0f}",
+        f"next to nothing\n({onehot['bleu']:.2f})",
+        f"{onehot['training_array_bytes'] / 1e6:,.0f} MB for these pairs, "
+        f"{onehot['training_array_bytes'] / scalable['training_array_bytes']:,.0f}× the ids' "
+        f"{scalable['training_array_bytes'] / 1e6:.1f} MB",
+        f"not matched** ({transformer['bleu'] / attention['bleu']:.2f}×)",
+        f"({transformer['samples_per_second'] / attention['samples_per_second']:.2f}×: "
+        f"{transformer['samples_per_second']:.0f} against {attention['samples_per_second']:.0f}",
+        f"{transformer['decode_ms_per_sentence_beam5']:.2f} beam 5: "
+        f"{transformer['decode_ms_per_sentence_beam5'] / transformer['decode_ms_per_sentence']:.1f}×"
+        " greedy",
+        f"({transformer['decode_ms_per_sentence']:.2f} ms/sentence greedy",
+    ]
+    readme = " ".join(README.read_text(encoding="utf-8").split())  # line breaks as spaces
+    for figure in quoted:
+        assert " ".join(figure.split()) in readme, figure
