@@ -6,6 +6,7 @@
     python3 course.py test    # same install, then unit tests + every notebook via nbval (fast mode)
                               #   + a real-browser smoke test of JupyterLab
     python3 course.py export  # execute the notebooks, write offline HTML copies and reveal.js slides
+    python3 course.py instructor  # instructor copies: the notebooks with their speaker notes
     python3 course.py download-corpus  # optional: the public Tatoeba/Anki English-Spanish corpus
 
 Only the Python standard library is used here, so it runs on a machine that has nothing but
@@ -215,9 +216,20 @@ def command_export(python: Path, args: argparse.Namespace) -> int:
         slides_dir.mkdir(parents=True, exist_ok=True)
         for part in ("dist", "plugin"):
             shutil.copytree(reveal_source / part, reveal_target / part)
+    # HTML copies are the learners' notebooks; slides are instructor copies (speaker notes, S).
+    with_notes = Path(tempfile.mkdtemp(prefix="seq2seq_instructor_"))
+    instructor_notes_module().write_copies(executed, with_notes)
     for notebook in executed:
         for command in (
-            ["--to", "html", "--template", "offline_html", "--output-dir", BUILD / "html"],
+            [
+                "--to",
+                "html",
+                "--template",
+                "offline_html",
+                "--output-dir",
+                BUILD / "html",
+                notebook,
+            ],
             [
                 "--to",
                 "slides",
@@ -227,11 +239,47 @@ def command_export(python: Path, args: argparse.Namespace) -> int:
                 slides_dir,
                 "--SlidesExporter.reveal_url_prefix=reveal.js",
                 "--SlidesExporter.reveal_theme=white",
+                with_notes / notebook.name,
             ],
         ):
-            if run([python, "-m", "jupyter", "nbconvert", *templates, *command, notebook]) != 0:
+            if run([python, "-m", "jupyter", "nbconvert", *templates, *command]) != 0:
                 return 1
+    shutil.rmtree(with_notes, ignore_errors=True)
     print(f"HTML copies: {BUILD / 'html'}   slides: {slides_dir} (open *.slides.html in a browser)")
+    return 0
+
+
+def instructor_notes_module():
+    """seq2seq_helpers.instructor_notes, imported from this folder: it needs only the standard
+    library, so `course.py instructor` works before (and without) the virtual environment."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from seq2seq_helpers import instructor_notes
+
+    return instructor_notes
+
+
+def command_instructor(args: argparse.Namespace) -> int:
+    """Instructor copies (notebook + speaker notes + session markers) into --out."""
+    notes = instructor_notes_module()
+    notebooks = [Path(n).resolve() for n in args.notebooks] or notebook_paths()
+    try:
+        if args.extract:
+            for notebook in notebooks:
+                for line in notes.extract(notebook):
+                    print(f"{notebook.name}: {line}")
+        written = notes.build(notebooks, args.out, overwrite=args.overwrite)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"Instructor copies with speaker notes: {Path(args.out)} ({len(written)} notebooks)")
+    still = [n.name for n in notebooks if notes.count_note_cells(n)]
+    if still:
+        print(
+            f"NOTE: {', '.join(still)} still hold notes cells; `python3 course.py instructor "
+            "--extract` moves them into notebooks/instructor/.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -319,6 +367,24 @@ def main() -> int:
     )
     export_parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     export_parser.add_argument("notebooks", nargs="*", help="only these notebooks (default: all)")
+    instructor_parser = commands.add_parser(
+        "instructor",
+        help="write instructor copies (notebooks + speaker notes) to build/instructor/",
+    )
+    instructor_parser.add_argument(
+        "--out", type=Path, default=BUILD / "instructor", help="folder for the copies"
+    )
+    instructor_parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace copies changed since they were written (kept as NAME.backup-<time>)",
+    )
+    instructor_parser.add_argument(
+        "--extract",
+        action="store_true",
+        help="first move notes cells found in the notebooks into notebooks/instructor/",
+    )
+    instructor_parser.add_argument("notebooks", nargs="*", help="only these notebooks")
     commands.add_parser(
         "download-corpus",
         help="optional: download and convert the public English-Spanish corpus to data/public/",
@@ -340,6 +406,8 @@ def main() -> int:
         args.pytest_args += extra  # e.g. course.py test -k corpus -x
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "instructor":
+        return command_instructor(args)  # standard library only: no environment needed
     python = ensure_environment()
     handler = {
         "lab": command_lab,

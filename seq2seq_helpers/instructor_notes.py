@@ -384,13 +384,33 @@ def canonical_digest(path: Path) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+def instructor_copies(notebooks: list[Path], notes_dir: Path = NOTES_DIR) -> dict[str, dict]:
+    """File name -> instructor copy, for each notebook (its notes file found by its name)."""
+    return {
+        Path(notebook).name: instructor_copy(
+            read_notebook(notebook),
+            read_notes(notes_path(notebook, notes_dir)),
+            Path(notebook).name,
+        )
+        for notebook in notebooks
+    }
+
+
+def write_copies(notebooks: list[Path], out_dir: Path, notes_dir: Path = NOTES_DIR) -> list[Path]:
+    """Write instructor copies into ``out_dir`` as they are (for a folder nobody edits)."""
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    for name, copy in instructor_copies(notebooks, notes_dir).items():
+        write_notebook(copy, Path(out_dir) / name)
+    return [Path(out_dir) / Path(notebook).name for notebook in notebooks]
+
+
 def build(
     notebooks: list[Path],
     out_dir: Path = DEFAULT_OUT,
     overwrite: bool = False,
     notes_dir: Path = NOTES_DIR,
 ) -> list[Path]:
-    """Write an instructor copy of each notebook into ``out_dir``.
+    """Write an instructor copy of each notebook into ``out_dir``, protecting edited copies.
 
     A copy there that differs from what this function last wrote (an instructor's edits, or
     outputs of a run) is never replaced silently: without ``overwrite`` nothing is written and a
@@ -399,16 +419,11 @@ def build(
     out_dir = Path(out_dir)
     record_path = out_dir / WRITTEN_RECORD
     record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.is_file() else {}
-    copies = {}
-    for notebook in map(Path, notebooks):
-        notes = read_notes(notes_path(notebook, notes_dir))
-        copies[out_dir / notebook.name] = instructor_copy(
-            read_notebook(notebook), notes, notebook.name
-        )
+    copies = instructor_copies(notebooks, notes_dir)
     changed = [
-        target
-        for target in copies
-        if target.is_file() and record.get(target.name) != canonical_digest(target)
+        out_dir / name
+        for name in copies
+        if (out_dir / name).is_file() and record.get(name) != canonical_digest(out_dir / name)
     ]
     if changed and not overwrite:
         names = ", ".join(str(path) for path in changed)
@@ -420,13 +435,18 @@ def build(
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    for target, copy in copies.items():
+    for name, copy in copies.items():
+        target = out_dir / name
         if target in changed:
-            shutil.copy2(target, target.with_name(f"{target.name}.backup-{stamp}"))
+            shutil.copy2(target, target.with_name(f"{name}.backup-{stamp}"))
         write_notebook(copy, target)
-        record[target.name] = canonical_digest(target)
+        record[name] = canonical_digest(target)
     record_path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return list(copies)
+    return [out_dir / name for name in copies]
+
+
+def count_note_cells(notebook: Path) -> int:
+    return sum(map(is_note_cell, read_notebook(notebook)["cells"]))
 
 
 def learner_notebooks() -> list[Path]:
