@@ -36,6 +36,7 @@ def test_every_notebook_exports_to_offline_html_and_slides():
             assert not REMOTE.search(page), REMOTE.search(page).group(0)
         assert '<script src="reveal.js/dist/reveal.js"></script>' in slides
         assert "<section" in slides and '<aside class="notes">' in slides  # speaker notes
+        assert "Instructor notes" in slides and "Instructor notes" not in html  # learners: none
     assert (BUILD / "slides" / "reveal.js" / "dist" / "reveal.js").is_file()
     assert (BUILD / "slides" / "reveal.js" / "plugin" / "notes" / "notes.js").is_file()
 

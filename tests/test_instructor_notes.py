@@ -481,8 +481,9 @@ def test_session_marker_and_teaching_time():
 
 
 def test_course_py_instructor_runs_without_the_environment(tmp_path):
+    """-S: no site-packages at all, so only the standard library can be imported."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "course.py"), "instructor", "--out", str(tmp_path)],
+        [sys.executable, "-S", str(ROOT / "course.py"), "instructor", "--out", str(tmp_path)],
         capture_output=True,
         text=True,
         cwd=ROOT,
