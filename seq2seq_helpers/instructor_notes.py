@@ -94,7 +94,7 @@ def parse_notes(text: str, where: str = "notes file") -> NotesFile:
         raise ValueError(f"{where}: the first line must be a title ('# Instructor notes: ...').")
     notes = NotesFile(title=lines[0][2:].strip())
     preamble: list[str] = []
-    current: list[str] | None = None
+    bodies: list[list[str]] = []  # the lines under each entry's heading
     for number, line in enumerate(lines[1:], start=2):
         note, session = NOTE_HEADING.match(line), SESSION_HEADING.match(line)
         if note or session:
@@ -102,20 +102,16 @@ def parse_notes(text: str, where: str = "notes file") -> NotesFile:
             if note and note.group(2) not in (None, "?"):
                 entry.minutes = int(note.group(2))
             notes.entries.append(entry)
-            current = []
-            entry._lines = current  # type: ignore[attr-defined]
+            bodies.append([])
         elif line.startswith("## ") and line[3:].lower().startswith(("note", "second session")):
             raise ValueError(
                 f"{where}, line {number}: {line!r} is not a note heading; write "
                 "'## Note after `CELL-ID` · N min' or '## Second session starts before `CELL-ID`'."
             )
-        elif current is None:
-            preamble.append(line)
         else:
-            current.append(line)
+            (bodies[-1] if bodies else preamble).append(line)
     notes.preamble = "\n".join(preamble).strip()
-    for entry in notes.entries:
-        body = entry.__dict__.pop("_lines")
+    for entry, body in zip(notes.entries, bodies):
         while body and not body[0].strip():
             body.pop(0)
         if body and body[0].startswith("> "):
