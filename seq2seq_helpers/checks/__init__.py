@@ -19,7 +19,11 @@ from seq2seq_helpers.checks.answers import (
     check_vocabulary_size,
     lstm_parameter_count,
 )
-from seq2seq_helpers.checks.attention import check_attention_weights, check_unknown_replacement
+from seq2seq_helpers.checks.attention import (
+    check_attention_decoder,
+    check_attention_weights,
+    check_unknown_replacement,
+)
 from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
 from seq2seq_helpers.checks.experiments import check_experiment
 from seq2seq_helpers.checks.feedback import Feedback
@@ -36,6 +40,7 @@ from seq2seq_helpers.checks.transformer import check_causal_mask, check_encoder_
 __all__ = [
     "QUESTIONS",
     "Feedback",
+    "check_attention_decoder",
     "check_attention_weights",
     "check_batch_decode",
     "check_best_epoch",

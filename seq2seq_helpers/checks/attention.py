@@ -4,6 +4,7 @@ cases and names the first thing that differs."""
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 import numpy as np
@@ -105,4 +106,246 @@ def check_unknown_replacement(replace: Callable | None) -> Feedback:
         True,
         "every [UNK] becomes the source word its step attends to most (punctuation never); "
         "other words are kept.",
+    )
+
+
+# -- the attention decoder written with Keras layers -------------------------------------------
+
+DECODER_TINY = {"units": 4, "vocab": 9, "target_steps": 5, "source_steps": 6}
+ATTENTIONAL_ACTIVATIONS = ("softmax", "relu", "sigmoid", "linear")
+
+
+def _decoder_case(rng: np.random.Generator):
+    """Decoder outputs, encoder outputs and a source mask: row 0 has no padding, rows 1 and 2
+    end with 2 and 4 padded positions (whose encoder outputs are not zero, as an LSTM's are not)."""
+    batch, units = 3, DECODER_TINY["units"]
+    decoder_outputs = rng.uniform(-1, 1, (batch, DECODER_TINY["target_steps"], units))
+    encoder_outputs = rng.uniform(-1, 1, (batch, DECODER_TINY["source_steps"], units))
+    source_mask = np.arange(DECODER_TINY["source_steps"]) < np.array([[6], [4], [2]])
+    return [decoder_outputs.astype("float32"), encoder_outputs.astype("float32"), source_mask]
+
+
+def reference_attention_decoder(
+    decoder_outputs,
+    encoder_outputs,
+    source_mask,
+    target_vocab_size: int,
+    attention_layer=None,
+    *,
+    masked: bool = True,
+    context_first: bool = False,
+    activation: str = "tanh",
+):
+    """Notebook 09's decoder head, as ``build_attention_model`` writes it: attention over the
+    encoder's outputs (the source mask as the value mask), ``[decoder_outputs, context]``
+    concatenated, a ``tanh`` Dense layer (the attentional vector) and the softmax. The keyword
+    arguments build the typical mistakes the check compares a learner's model with."""
+    from keras import layers
+
+    attention_layer = attention_layer or layers.Attention(name="attention")
+    mask = [None, source_mask] if masked else None
+    context = attention_layer([decoder_outputs, encoder_outputs], mask=mask)
+    pieces = [context, decoder_outputs] if context_first else [decoder_outputs, context]
+    attentional = layers.Dense(
+        decoder_outputs.shape[-1], activation=activation, name="attention_dense"
+    )(layers.Concatenate(name="attention_concat")(pieces))
+    return layers.Dense(target_vocab_size, activation="softmax", name="decoder_dense")(attentional)
+
+
+def _error(error: Exception) -> str:
+    """An exception in one line of plain text (Keras colours parts of its messages)."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", f"{type(error).__name__}: {error}")
+    return " ".join(text.split())[:300]
+
+
+def _decoder_inputs():
+    import keras
+
+    units = DECODER_TINY["units"]
+    return [
+        keras.Input(shape=(None, units), name="decoder_outputs"),
+        keras.Input(shape=(None, units), name="encoder_outputs"),
+        keras.Input(shape=(None,), dtype="bool", name="source_mask"),
+    ]
+
+
+def _reference_model(attention_layer, weights: dict, **mistake):
+    """A reference decoder with a copy of ``attention_layer`` and the given weights by layer name."""
+    import keras
+
+    inputs = _decoder_inputs()
+    attention = type(attention_layer).from_config(attention_layer.get_config())
+    outputs = reference_attention_decoder(*inputs, DECODER_TINY["vocab"], attention, **mistake)
+    model = keras.Model(inputs, outputs)
+    for layer in model.layers:
+        if layer.weights:
+            layer.set_weights(
+                weights[layer.name] if layer.name in weights else weights["attention"]
+            )
+    return model
+
+
+def _shapes(layer) -> list[tuple]:
+    return [tuple(weight.shape) for weight in layer.weights]
+
+
+def _copy_by_shapes(reference, model) -> bool:
+    """Give each of ``model``'s layers the weights of the reference layer of the same shapes;
+    False when the two models' layers with weights do not pair up one to one."""
+    free = [layer for layer in reference.layers if layer.weights]
+    pairs = []
+    for layer in (layer for layer in model.layers if layer.weights):
+        match = next((other for other in free if _shapes(other) == _shapes(layer)), None)
+        if match is None:
+            return False
+        free.remove(match)
+        pairs.append((layer, match))
+    if free:
+        return False
+    for layer, match in pairs:
+        layer.set_weights(match.get_weights())
+    return True
+
+
+def _describe(model) -> str:
+    """The layers with weights, e.g. "Dense 8 -> 4 (tanh), Dense 4 -> 9 (softmax)"."""
+    parts = []
+    for layer in (layer for layer in model.layers if layer.weights):
+        kernel = _shapes(layer)[0]
+        if len(kernel) == 2 and hasattr(layer, "activation"):
+            name = getattr(layer.activation, "__name__", "?")
+            parts.append(f"{type(layer).__name__} {kernel[0]} -> {kernel[1]} ({name})")
+        else:
+            parts.append(f"{type(layer).__name__} ({layer.count_params()} weights)")
+    return ", ".join(parts) or "none"
+
+
+def check_attention_decoder(build: Callable | None) -> Feedback:
+    """Check ``build(decoder_outputs, encoder_outputs, source_mask, target_vocab_size)``, the
+    learner's attention decoder from Keras layers, on symbolic inputs of 4 units and 9 words.
+
+    The learner's model gets the reference's weights (layer by layer, by weight shapes), then its
+    outputs are compared with the reference's; where they differ, with the typical mistakes'
+    (no source mask, the concatenation the other way round, another activation than ``tanh``).
+    """
+    import keras
+
+    if build is None:
+        return unanswered("write my_attention_decoder and pass the function itself.")
+    if not callable(build):
+        return report(False, "pass the function my_attention_decoder itself, not what it returns.")
+    inputs = _decoder_inputs()
+    units, vocab = DECODER_TINY["units"], DECODER_TINY["vocab"]
+    try:
+        probabilities = build(*inputs, vocab)
+        if probabilities is None:
+            return unanswered("my_attention_decoder returns None: return the softmax's output.")
+        model = keras.Model(inputs, probabilities)
+    except Exception as error:  # the learner's code: report it in words
+        return report(False, f"my_attention_decoder raised {_error(error)}")
+    attentions = [
+        layer
+        for layer in model.layers
+        if isinstance(layer, (keras.layers.Attention, keras.layers.AdditiveAttention))
+    ]
+    if not attentions:
+        return report(
+            False,
+            "your decoder has no attention layer: the context comes from "
+            "layers.Attention() (or AdditiveAttention) called on [decoder_outputs, encoder_outputs].",
+        )
+    case = _decoder_case(np.random.default_rng(7))
+    try:
+        got = np.asarray(model(case))
+    except Exception as error:  # e.g. a mask of the wrong length
+        return report(
+            False,
+            "your decoder fails on a batch (is each mask in its place? mask=[query mask, value "
+            f"mask], and source_mask is the value's): {_error(error)}",
+        )
+    expected_shape = (3, DECODER_TINY["target_steps"], vocab)
+    if got.shape != expected_shape:
+        swapped = got.shape[1] == DECODER_TINY["source_steps"]
+        hint = (
+            "one row per source position: the attention's query (first) must be decoder_outputs "
+            "and its value (second) encoder_outputs"
+            if swapped
+            else "end with Dense(target_vocab_size, activation='softmax') on the attentional vector"
+        )
+        return report(
+            False, f"your output has shape {got.shape}, expected {expected_shape}: {hint}."
+        )
+    rng = np.random.default_rng(8)
+    shapes = {
+        "attention_dense": [(2 * units, units), (units,)],
+        "decoder_dense": [(units, vocab), (vocab,)],
+    }
+    weights = {
+        name: [rng.normal(0, 0.8, shape) for shape in parts] for name, parts in shapes.items()
+    }
+    weights["attention"] = [rng.uniform(0.5, 1.5, tuple(w.shape)) for w in attentions[0].weights]
+    reference = _reference_model(attentions[0], weights)
+    if not _copy_by_shapes(reference, model):
+        return report(
+            False,
+            f"your layers with weights are {_describe(model)}; the course's are "
+            f"{_describe(reference)}: a tanh Dense layer of {units} units on the concatenation "
+            f"of decoder output and context ({2 * units} numbers), then the softmax over "
+            f"the {vocab} words.",
+        )
+    got, expected = np.asarray(model(case)), np.asarray(reference(case))
+    if np.allclose(got, expected, atol=1e-5):
+        return report(
+            True,
+            f"the context from {type(attentions[0]).__name__} with the source mask, "
+            "[decoder_outputs, context] through a tanh Dense layer, then the softmax: the same "
+            "outputs as the course's decoder with the same weights.",
+        )
+    return report(False, _first_difference(model, case, got, attentions[0], weights))
+
+
+def _first_difference(model, case, got, attention_layer, weights) -> str:
+    """Name the typical mistake whose outputs the learner's model reproduces."""
+    if not np.allclose(got.sum(axis=-1), 1.0, atol=1e-4):
+        return (
+            "the outputs do not sum to 1 at each step: the last Dense needs activation='softmax'."
+        )
+    decoder_outputs, encoder_outputs, source_mask = case
+    moved = [decoder_outputs, encoder_outputs + 0.5 * source_mask[..., None], source_mask]
+    if np.allclose(np.asarray(model(moved)), got, atol=1e-6):
+        return (
+            "your outputs do not change when the encoder's outputs do: the attention's value "
+            "(its second input) must be encoder_outputs."
+        )
+    unmasked = _reference_model(attention_layer, weights, masked=False)
+    if np.allclose(np.asarray(unmasked(case)), got, atol=1e-5):
+        layer = unmasked.get_layer(attention_layer.name)
+        _, scores = layer(case[:2], return_attention_scores=True)
+        on_padding = float(
+            np.asarray(scores)[~np.broadcast_to(source_mask[:, None, :], scores.shape)].max()
+        )
+        return (
+            "your attention gets no source mask: padded source positions receive weight up to "
+            f"{on_padding:.3f} (they should get 0). Call it with mask=[None, source_mask]."
+        )
+    if np.allclose(
+        np.asarray(_reference_model(attention_layer, weights, context_first=True)(case)),
+        got,
+        atol=1e-5,
+    ):
+        return (
+            "you concatenate [context, decoder_outputs]; the course's order, whose weights your "
+            "model was given, is [decoder_outputs, context]: the same layer with its input "
+            "columns swapped computes something else."
+        )
+    for activation in ATTENTIONAL_ACTIVATIONS:
+        variant = _reference_model(attention_layer, weights, activation=activation)
+        if np.allclose(np.asarray(variant(case)), got, atol=1e-5):
+            return (
+                f"your attentional layer uses {activation}; Luong's attentional vector is "
+                "tanh(W [decoder output; context]): Dense(units, activation='tanh')."
+            )
+    return (
+        "with the course's weights your decoder computes something else: compare it step by "
+        "step with section 2 (attention with the source mask, concatenate, tanh Dense, softmax Dense)."
     )
