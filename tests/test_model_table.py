@@ -15,7 +15,7 @@ from seq2seq_helpers.model_table import (
     load_every_model,
 )
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent / "docs" / "results.md"
 
 
 def test_the_committed_run_has_every_model_and_figure():
