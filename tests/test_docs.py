@@ -75,6 +75,13 @@ def test_a_broken_link_or_anchor_is_named(tmp_path):
     ]
 
 
+def test_no_token_is_taken_for_an_html_tag():
+    # GitHub drops an unknown tag such as <START> written outside code: the reader sees ''.
+    for page in PAGES:
+        tags = re.findall(r"<[A-Za-z/][^>\n]*>", prose(page.read_text(encoding="utf-8")))
+        assert not tags, f"{page.name}: put {tags} in backticks"
+
+
 def table_rows(section: str) -> dict[str, list[str]]:
     """The rows of the README section that starts with this heading, by two-digit notebook."""
     text = README.read_text(encoding="utf-8")
