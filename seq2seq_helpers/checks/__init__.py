@@ -31,17 +31,24 @@ from seq2seq_helpers.checks.models import (
     check_scalable_model,
     check_training_model,
 )
-from seq2seq_helpers.checks.transformer import check_causal_mask, check_encoder_block
+from seq2seq_helpers.checks.transformer import (
+    check_attention_parameters,
+    check_causal_mask,
+    check_decoder_block,
+    check_encoder_block,
+)
 
 __all__ = [
     "QUESTIONS",
     "Feedback",
+    "check_attention_parameters",
     "check_attention_weights",
     "check_batch_decode",
     "check_best_epoch",
     "check_causal_mask",
     "check_choice",
     "check_decode_with_probabilities",
+    "check_decoder_block",
     "check_encoder_block",
     "check_experiment",
     "check_gru_decoder_model",
