@@ -245,7 +245,13 @@ def _learner_model(decoder_block: Callable):
             return unanswered("my_decoder_block returns None: return the block's output tensor.")
         return keras.Model([x, encoder_outputs, source_mask], outputs)
     except Exception as error:  # the learner's code: report it in words
-        return report(False, f"my_decoder_block raised {type(error).__name__}: {error}"[:400])
+        return report(
+            False,
+            f"my_decoder_block raised {type(error).__name__}: {error}"[:300]
+            + f" (the check calls it on {MODEL_DIM}-wide vectors with num_heads={HEADS} and "
+            f"ff_dim={FF_DIM}: take the sizes from x.shape[-1] and the arguments, not from the "
+            "notebook's MODEL_DIM, NUM_HEADS or FF_DIM).",
+        )
 
 
 def _layer_counts(model) -> Feedback | None:
