@@ -102,6 +102,12 @@ def test_check_decoder_block_names_each_typical_mistake(mistake, named):
     assert not feedback and named in str(feedback), feedback
 
 
+def test_check_decoder_block_says_the_same_every_run():
+    # The reference's weights come from the check's own generator, not from Keras' global seed.
+    first, second = (str(check_decoder_block(decoder_block(source_mask=False))) for _ in "ab")
+    assert first == second
+
+
 def test_check_decoder_block_on_unfinished_answers():
     assert "Not answered" in str(check_decoder_block(None))
     assert "returns None" in str(check_decoder_block(lambda *arguments: None))

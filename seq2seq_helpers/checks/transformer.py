@@ -154,9 +154,15 @@ class _ReferenceBlock:
         self.out = layers.Dense(MODEL_DIM)
         x, encoder_outputs = _block_inputs(rng)
         self(x, encoder_outputs, SOURCE_MASK)  # builds every layer
-        # Random biases and norm scales too (not zeros and ones), so two norms swapped show.
+        # Weights from ``rng`` (the same feedback every run), biases and norm scales included
+        # (not Keras' zeros and ones), so that two norms swapped show.
         for layer in sum(self.by_kind().values(), []):
-            layer.set_weights([w + rng.normal(0, 0.2, w.shape) for w in layer.get_weights()])
+            weights = [
+                rng.normal(0, 0.25 if w.ndim > 1 else 0.2, w.shape) for w in layer.get_weights()
+            ]
+            if isinstance(layer, layers.LayerNormalization):
+                weights[0] += 1.0  # its scale, around 1
+            layer.set_weights(weights)
 
     def by_kind(self) -> dict[str, list]:
         """The layers with weights, by kind, in the order the block uses them."""
@@ -371,10 +377,10 @@ def _first_difference(run, reference, x, encoder_outputs, got, expected) -> Feed
         return report(
             False,
             f"your cross-attention gets no source mask: padded source positions receive "
-            f"weight {weight:.3f} (with the course's weights, the check's second sentence: 3 "
-            "of its 6 source positions are padding, and every target position gives them that "
-            "much of its 1 on average). Pass value_mask=source_mask: encoder_outputs carries "
-            "no Keras mask here, nor in the inference decoder.",
+            f"weight {weight:.3f} (in the check's second sentence, 3 of the 6 source positions "
+            "are padding; with the course's weights each target position gives them that share "
+            "of its attention, on average). Pass value_mask=source_mask: encoder_outputs "
+            "carries no Keras mask here, nor in the inference decoder.",
         )
     real = encoder_outputs.copy()
     real[SOURCE_MASK] += change
