@@ -8,7 +8,7 @@ import pytest
 from keras import layers, ops
 
 from seq2seq_helpers.checks import check_attention_parameters, check_decoder_block
-from seq2seq_helpers.checks import transformer as checks_transformer
+from seq2seq_helpers.checks import decoder_block as checks_decoder_block
 from seq2seq_helpers.transformer import build_transformer_model
 
 
@@ -51,7 +51,7 @@ def test_the_checks_reference_is_the_helpers_decoder_layer():
         [model.get_layer(name).output for name in ("decoder_positions", "encoder_norm")]
         + [model.get_layer("decoder_0_ffn_add").output],
     )
-    reference = checks_transformer._ReferenceBlock(np.random.default_rng(0))
+    reference = checks_decoder_block._ReferenceBlock(np.random.default_rng(0))
     for mine, name in zip(
         sum(reference.by_kind().values(), []),
         ["decoder_0_self_norm", "decoder_0_cross_norm", "decoder_0_ffn_norm"]

@@ -21,6 +21,7 @@ from seq2seq_helpers.checks.answers import (
 )
 from seq2seq_helpers.checks.attention import check_attention_weights, check_unknown_replacement
 from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
+from seq2seq_helpers.checks.decoder_block import check_decoder_block
 from seq2seq_helpers.checks.experiments import check_experiment
 from seq2seq_helpers.checks.feedback import Feedback
 from seq2seq_helpers.checks.models import (
@@ -34,7 +35,6 @@ from seq2seq_helpers.checks.models import (
 from seq2seq_helpers.checks.transformer import (
     check_attention_parameters,
     check_causal_mask,
-    check_decoder_block,
     check_encoder_block,
 )
 
