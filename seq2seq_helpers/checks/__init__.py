@@ -25,6 +25,7 @@ from seq2seq_helpers.checks.attention import (
     check_unknown_replacement,
 )
 from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
+from seq2seq_helpers.checks.decoder_block import check_decoder_block
 from seq2seq_helpers.checks.experiments import check_experiment
 from seq2seq_helpers.checks.feedback import Feedback
 from seq2seq_helpers.checks.models import (
@@ -35,18 +36,24 @@ from seq2seq_helpers.checks.models import (
     check_scalable_model,
     check_training_model,
 )
-from seq2seq_helpers.checks.transformer import check_causal_mask, check_encoder_block
+from seq2seq_helpers.checks.transformer import (
+    check_attention_parameters,
+    check_causal_mask,
+    check_encoder_block,
+)
 
 __all__ = [
     "QUESTIONS",
     "Feedback",
     "check_attention_decoder",
+    "check_attention_parameters",
     "check_attention_weights",
     "check_batch_decode",
     "check_best_epoch",
     "check_causal_mask",
     "check_choice",
     "check_decode_with_probabilities",
+    "check_decoder_block",
     "check_encoder_block",
     "check_experiment",
     "check_gru_decoder_model",

@@ -1,5 +1,6 @@
-"""Checks for notebook 10's exercises: the causal mask, and a Transformer encoder block written
-with Keras layers. Each names the first thing that is wrong and why."""
+"""Checks for notebook 10's exercises: the causal mask and a predicted parameter count of
+``MultiHeadAttention`` (the decoder block's check is in ``decoder_block.py``), and the encoder
+block of earlier versions of the notebook. Each names the first thing that is wrong and why."""
 
 from __future__ import annotations
 
@@ -122,4 +123,53 @@ def check_encoder_block(encoder_block: Callable | None) -> Feedback:
         "residual connection and layer normalization, the same shape out as in. Note that "
         "shuffling the words only shuffles its outputs: without positions it cannot tell the "
         "order.",
+    )
+
+
+def check_attention_parameters(answer: int | None, layer) -> Feedback:
+    """Check a prediction of a built ``MultiHeadAttention`` layer's parameter count, against
+    ``layer.count_params()``: four projections (query, key, value, output), each a kernel and
+    a bias."""
+    from keras import layers
+
+    if not isinstance(layer, layers.MultiHeadAttention) or not layer.built:
+        raise ValueError(
+            f"pass a MultiHeadAttention layer that has been called once (or is part of a built "
+            f"model), for example transformer.get_layer('decoder_0_cross_attention'); got {layer!r}."
+        )
+    projections = {
+        "query": layer.query_dense,
+        "key": layer.key_dense,
+        "value": layer.value_dense,
+        "output": layer.output_dense,
+    }
+    if answer is None:
+        return unanswered("replace None with your prediction (a number, or a formula).")
+    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
+        return report(False, f"{answer!r} is not a whole number: predict a count of numbers.")
+    kernels = {name: int(np.prod(part.kernel.shape)) for name, part in projections.items()}
+    biases = {name: int(np.prod(part.bias.shape)) for name, part in projections.items()}
+    measured = layer.count_params()
+    width, heads = layer.query_dense.kernel.shape[0], layer.num_heads
+    typical = {
+        sum(kernels.values()): "you counted the kernels but left out the biases: each of the "
+        "four projections also adds one number per output unit.",
+        measured - kernels["output"] - biases["output"]: "you left out the output projection: "
+        "the heads' outputs, side by side, go through one more kernel back to the model's width "
+        "(and its bias).",
+        heads * 3 * (width * width + width) + heads * width * width + width: "each head does "
+        "not get the whole width: key_dim = width // num_heads, so all the heads together cost "
+        "what one full-width projection costs.",
+    }
+    parts = ", ".join(f"{name} {kernels[name]:,} + {biases[name]:,}" for name in projections)
+    if answer == measured:
+        return report(True, f"{measured:,} parameters, measured: {parts} (kernel + bias).")
+    measured_text = f" (You predicted {answer:,}; the layer has {measured:,}.)"
+    if answer in typical:
+        return report(False, typical[answer] + measured_text)
+    return report(
+        False,
+        "count four projections: query, key and value each take a width-"
+        f"{width} vector to {heads} heads x key_dim numbers, the output takes them back to the "
+        "width; each is a kernel (inputs x outputs) and a bias (one per output)." + measured_text,
     )
