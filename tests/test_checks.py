@@ -176,17 +176,22 @@ def test_check_training_model_accepts_the_lesson_model_and_names_each_mistake():
     assert not check_training_model(_lesson_model(7, 9, 4))  # the model, not the function
 
 
-def test_check_model_without_initial_state_measures_the_missing_encoder():
+def test_check_model_without_initial_state_compares_the_prediction_with_the_measure():
     from seq2seq_helpers.checks import check_model_without_initial_state
     from seq2seq_helpers.models import build_training_model
 
     model = build_training_model(20, 30, 8)
     without = _lesson_model(20, 30, 8, state=False)
-    right = check_model_without_initial_state(without, model, "b")
     encoder = model.get_layer("encoder_lstm").count_params()
-    assert right and f"{encoder:,} fewer parameters" in str(right)
-    assert not check_model_without_initial_state(without, model, "c")
-    still_connected = check_model_without_initial_state(_lesson_model(20, 30, 8), model, "b")
+    right = check_model_without_initial_state(without, model, model.count_params() - encoder)
+    assert right and f"{encoder:,} fewer than" in str(right) and "zeros" in str(right)
+    # The typical mistake: "it builds, so nothing is lost"
+    unchanged = check_model_without_initial_state(without, model, model.count_params())
+    assert not unchanged and "which layer" in str(unchanged)
+    assert not check_model_without_initial_state(without, model, encoder)
+    unanswered = check_model_without_initial_state(without, model, None)
+    assert not unanswered and "Not answered" in str(unanswered)
+    still_connected = check_model_without_initial_state(_lesson_model(20, 30, 8), model, 5)
     assert not still_connected and "two LSTM layers" in str(still_connected)
 
 
