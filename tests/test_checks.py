@@ -282,3 +282,24 @@ def test_check_encoder_block_names_each_mistake():
     assert "Not answered" in str(checks.check_encoder_block(None))
     assert "returns None" in str(checks.check_encoder_block(lambda x, h, f: None))
     assert "raised" in str(checks.check_encoder_block(lambda x, h, f: 1 / 0))
+
+
+def test_check_batch_updates_compares_the_prediction_with_the_optimizers_count():
+    base = {"loss": [3.0, 2.0], "val_loss": [3.1, 2.5], "updates_per_epoch": 24}
+    run = {"loss": [3.0, 2.6], "val_loss": [3.1, 2.8], "updates_per_epoch": 5}
+    run.update(seconds_per_epoch=0.5)
+    right = checks.check_batch_updates(5, run, base, pairs=300)
+    assert right and "5x fewer" in str(right) and "higher (2.600" in str(right)
+    all_pairs = checks.check_batch_updates(6, run, base, pairs=300)  # forgot validation_split
+    assert not all_pairs and "keeps the last 60 aside" in str(all_pairs)
+    rounded_down = checks.check_batch_updates(4, run, base, pairs=300)
+    assert not rounded_down and "round up" in str(rounded_down)
+    assert not checks.check_batch_updates(24, run, base, pairs=300)
+    assert "Not answered" in str(checks.check_batch_updates(None, run, base, pairs=300))
+    assert "Not answered" in str(checks.check_batch_updates(5, None, base, pairs=300))
+    continued = dict(run, loss=[1.0, 0.9])
+    assert "train_fresh" in str(checks.check_batch_updates(5, continued, base, pairs=300))
+    import pytest
+
+    with pytest.raises(ValueError, match="updates_per_epoch"):
+        checks.check_batch_updates(5, {"loss": [3.0], "val_loss": [3.0]}, base, pairs=300)

@@ -21,7 +21,7 @@ from seq2seq_helpers.checks.answers import (
 )
 from seq2seq_helpers.checks.attention import check_attention_weights, check_unknown_replacement
 from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
-from seq2seq_helpers.checks.experiments import check_experiment
+from seq2seq_helpers.checks.experiments import check_batch_updates, check_experiment
 from seq2seq_helpers.checks.feedback import Feedback
 from seq2seq_helpers.checks.models import (
     check_batch_decode,
@@ -38,6 +38,7 @@ __all__ = [
     "Feedback",
     "check_attention_weights",
     "check_batch_decode",
+    "check_batch_updates",
     "check_best_epoch",
     "check_causal_mask",
     "check_choice",
