@@ -122,6 +122,8 @@ def test_check_one_hot_megabytes():
     unit = checks.check_one_hot_megabytes(4e-6, 1000, 10, 100)
     assert not unit and "megabytes" in str(unit)
     assert not checks.check_one_hot_megabytes(9.0, 1000, 10, 100)
+    capped = checks.check_one_hot_megabytes(2.0, 1000, 10, 100, capped_vocabulary=50)
+    assert not capped and "no cap" in str(capped)
 
 
 def test_every_choice_question_has_one_right_option_and_explains_every_option():
