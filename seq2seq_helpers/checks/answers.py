@@ -302,3 +302,56 @@ def check_temperature(apply_temperature) -> Feedback:
         "below 1 the top word gets sharper, above 1 the distribution flattens, at 1 nothing "
         "changes, and a word of probability 0 stays impossible.",
     )
+
+
+def check_temperature_variety(
+    predicted_distinct: int | None, greedy_replies: Sequence[str], sampled_replies: Sequence[str]
+) -> Feedback:
+    """Compare a predicted number of different replies at a high temperature with the measure.
+
+    ``greedy_replies`` and ``sampled_replies`` answer the same messages (notebook 06, section 5
+    and exercise 3); the prediction is right when it lies on the same side of greedy's count as
+    the measured one (a higher temperature flattens the distribution, so replies vary more).
+    """
+    if len(greedy_replies) != len(sampled_replies) or not greedy_replies:
+        raise ValueError(
+            f"give the greedy and the sampled replies to the same messages: got "
+            f"{len(greedy_replies)} and {len(sampled_replies)} replies."
+        )
+    if predicted_distinct is None:
+        return _unanswered("write your predicted number of different replies in my_distinct.")
+    messages = len(greedy_replies)
+    greedy, sampled = len(set(greedy_replies)), len(set(sampled_replies))
+    measured = (
+        f" Measured: {sampled} different replies to {messages} messages when sampling, "
+        f"{greedy} with greedy decoding; for example {list(dict.fromkeys(sampled_replies))[:3]}."
+    )
+    if not 1 <= predicted_distinct <= messages:
+        return _report(
+            False, f"between 1 and {messages}: one reply per message at most." + measured
+        )
+    if sampled <= greedy and predicted_distinct <= greedy:
+        return _report(
+            True,
+            "here sampling varied no more than greedy decoding: the bot's distributions must be "
+            "very sharp, so even flattened they give the same words." + measured,
+        )
+    if predicted_distinct > greedy and sampled > greedy:
+        return _report(
+            True,
+            "a temperature above 1 flattens the next-word distribution (each probability to "
+            "the power 1 / temperature, renormalized), so rarer words are drawn more often: the "
+            "replies vary more, and read a few: they are also less grammatical." + measured,
+        )
+    if sampled <= greedy:
+        return _report(
+            False,
+            f"you predicted more than greedy's {greedy}, the usual effect of a high temperature, "
+            "but this bot's distributions are so sharp that sampling varied no more." + measured,
+        )
+    return _report(
+        False,
+        f"you predicted {predicted_distinct}, not more than greedy's {greedy}. Sampling at a "
+        "temperature above 1 does not sharpen the distribution, it flattens it, and a fixed seed "
+        "only makes the draw repeatable: rarer words come out more often." + measured,
+    )
