@@ -305,23 +305,3 @@ def test_check_batch_updates_compares_the_prediction_with_the_optimizers_count()
 
     with pytest.raises(ValueError, match="updates_per_epoch"):
         checks.check_batch_updates(5, {"loss": [3.0], "val_loss": [3.0]}, base, pairs=300)
-
-
-def test_check_temperature_variety_compares_the_prediction_with_greedys_count():
-    import pytest
-
-    greedy = ["yeah"] * 8 + ["hi", "hi"]
-    sampled = [f"reply {i}" for i in range(9)] + ["hi"]
-    right = checks.check_temperature_variety(7, greedy, sampled)
-    assert right and "flattens" in str(right) and "10 different replies" in str(right)
-    # The typical mistake: a hotter distribution is thought to favour the top word even more
-    fewer = checks.check_temperature_variety(1, greedy, sampled)
-    assert not fewer and "not more than greedy's 2" in str(fewer)
-    assert not checks.check_temperature_variety(2, greedy, sampled)
-    assert "one reply per message" in str(checks.check_temperature_variety(11, greedy, sampled))
-    assert "Not answered" in str(checks.check_temperature_variety(None, greedy, sampled))
-    with pytest.raises(ValueError, match="same messages"):
-        checks.check_temperature_variety(5, greedy, sampled[:3])
-    sharp = ["yeah"] * 10  # a bot so sure of itself that sampling changes nothing
-    assert checks.check_temperature_variety(2, greedy, sharp)
-    assert "so sharp" in str(checks.check_temperature_variety(7, greedy, sharp))

@@ -56,6 +56,29 @@ QUESTIONS: dict[str, tuple[str, dict[str, tuple[str, bool, str]]]] = {
             ),
         },
     ),
+    "high_temperature": (
+        "What happens to replies at temperature 1.5 compared with 0.7?",
+        {
+            "a": (
+                "Replies get more varied and less grammatical.",
+                True,
+                "the distribution is flattened, so rare words are drawn more often: more "
+                "varied, less grammatical replies.",
+            ),
+            "b": (
+                "Replies get more repetitive: the top word dominates more.",
+                False,
+                "a higher temperature flattens the distribution; it makes the top word "
+                "less, not more, dominant.",
+            ),
+            "c": (
+                "Nothing changes when a seed is fixed.",
+                False,
+                "with a fixed seed the reply is reproducible, but the temperature still "
+                "changes which reply comes out.",
+            ),
+        },
+    ),
     "no_mask": (
         "With mask_zero=False, what happens to loss and accuracy?",
         {
