@@ -122,6 +122,8 @@ def test_check_one_hot_megabytes():
     unit = checks.check_one_hot_megabytes(4e-6, 1000, 10, 100)
     assert not unit and "megabytes" in str(unit)
     assert not checks.check_one_hot_megabytes(9.0, 1000, 10, 100)
+    capped = checks.check_one_hot_megabytes(2.0, 1000, 10, 100, capped_vocabulary=50)
+    assert not capped and "no cap" in str(capped)
 
 
 def test_every_choice_question_has_one_right_option_and_explains_every_option():
@@ -176,17 +178,22 @@ def test_check_training_model_accepts_the_lesson_model_and_names_each_mistake():
     assert not check_training_model(_lesson_model(7, 9, 4))  # the model, not the function
 
 
-def test_check_model_without_initial_state_measures_the_missing_encoder():
+def test_check_model_without_initial_state_compares_the_prediction_with_the_measure():
     from seq2seq_helpers.checks import check_model_without_initial_state
     from seq2seq_helpers.models import build_training_model
 
     model = build_training_model(20, 30, 8)
     without = _lesson_model(20, 30, 8, state=False)
-    right = check_model_without_initial_state(without, model, "b")
     encoder = model.get_layer("encoder_lstm").count_params()
-    assert right and f"{encoder:,} fewer parameters" in str(right)
-    assert not check_model_without_initial_state(without, model, "c")
-    still_connected = check_model_without_initial_state(_lesson_model(20, 30, 8), model, "b")
+    right = check_model_without_initial_state(without, model, model.count_params() - encoder)
+    assert right and f"{encoder:,} fewer than" in str(right) and "zeros" in str(right)
+    # The typical mistake: "it builds, so nothing is lost"
+    unchanged = check_model_without_initial_state(without, model, model.count_params())
+    assert not unchanged and "which layer" in str(unchanged)
+    assert not check_model_without_initial_state(without, model, encoder)
+    unanswered = check_model_without_initial_state(without, model, None)
+    assert not unanswered and "Not answered" in str(unanswered)
+    still_connected = check_model_without_initial_state(_lesson_model(20, 30, 8), model, 5)
     assert not still_connected and "two LSTM layers" in str(still_connected)
 
 
@@ -277,3 +284,24 @@ def test_check_encoder_block_names_each_mistake():
     assert "Not answered" in str(checks.check_encoder_block(None))
     assert "returns None" in str(checks.check_encoder_block(lambda x, h, f: None))
     assert "raised" in str(checks.check_encoder_block(lambda x, h, f: 1 / 0))
+
+
+def test_check_batch_updates_compares_the_prediction_with_the_optimizers_count():
+    base = {"loss": [3.0, 2.0], "val_loss": [3.1, 2.5], "updates_per_epoch": 24}
+    run = {"loss": [3.0, 2.6], "val_loss": [3.1, 2.8], "updates_per_epoch": 5}
+    run.update(seconds_per_epoch=0.5)
+    right = checks.check_batch_updates(5, run, base, pairs=300)
+    assert right and "5x fewer" in str(right) and "higher (2.600" in str(right)
+    all_pairs = checks.check_batch_updates(6, run, base, pairs=300)  # forgot validation_split
+    assert not all_pairs and "keeps the last 60 aside" in str(all_pairs)
+    rounded_down = checks.check_batch_updates(4, run, base, pairs=300)
+    assert not rounded_down and "round up" in str(rounded_down)
+    assert not checks.check_batch_updates(24, run, base, pairs=300)
+    assert "Not answered" in str(checks.check_batch_updates(None, run, base, pairs=300))
+    assert "Not answered" in str(checks.check_batch_updates(5, None, base, pairs=300))
+    continued = dict(run, loss=[1.0, 0.9])
+    assert "train_fresh" in str(checks.check_batch_updates(5, continued, base, pairs=300))
+    import pytest
+
+    with pytest.raises(ValueError, match="updates_per_epoch"):
+        checks.check_batch_updates(5, {"loss": [3.0], "val_loss": [3.0]}, base, pairs=300)

@@ -26,7 +26,7 @@ from seq2seq_helpers.checks.attention import (
 )
 from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
 from seq2seq_helpers.checks.decoder_block import check_decoder_block
-from seq2seq_helpers.checks.experiments import check_experiment
+from seq2seq_helpers.checks.experiments import check_batch_updates, check_experiment
 from seq2seq_helpers.checks.feedback import Feedback
 from seq2seq_helpers.checks.models import (
     check_batch_decode,
@@ -49,6 +49,7 @@ __all__ = [
     "check_attention_parameters",
     "check_attention_weights",
     "check_batch_decode",
+    "check_batch_updates",
     "check_best_epoch",
     "check_causal_mask",
     "check_choice",

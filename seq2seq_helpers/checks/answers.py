@@ -221,19 +221,38 @@ def check_reply_pairs(answer: Sequence[tuple[str, str]] | None, conversation) ->
 
 
 def check_one_hot_megabytes(
-    answer: float | None, pairs: int, time_steps: int, vocabulary: int, arrays: int = 1
+    answer: float | None,
+    pairs: int,
+    time_steps: int,
+    vocabulary: int,
+    arrays: int = 1,
+    capped_vocabulary: int | None = None,
 ) -> Feedback:
-    """Check a computed one-hot memory size in MB (float32, 1 MB = 1,000,000 bytes)."""
+    """Check a computed one-hot memory size in MB (float32, 1 MB = 1,000,000 bytes).
+
+    ``capped_vocabulary``, when given, is a smaller vocabulary the learner may take by mistake
+    (notebook 07's capped one, where the lesson's arrays have a column for every word).
+    """
     if answer is None:
         return _unanswered("replace None with the number of megabytes.")
     expected = 4 * pairs * time_steps * vocabulary * arrays / 1e6
-    if abs(answer - expected) <= 0.01 * expected:
+
+    def near(value: float) -> bool:
+        return abs(answer - value) <= 0.01 * value
+
+    if near(expected):
         return _report(
             True,
             f"{pairs} x {time_steps} x {vocabulary} x 4 bytes "
             f"{'x ' + str(arrays) + ' ' if arrays > 1 else ''}= {expected:,.1f} MB.",
         )
-    if abs(answer - expected / 4) <= 0.01 * expected:
+    if capped_vocabulary and near(expected * capped_vocabulary / vocabulary):
+        return _report(
+            False,
+            f"that uses the capped vocabulary ({capped_vocabulary:,} tokens); the lesson's "
+            f"arrays have no cap: one column for every token, {vocabulary:,}.",
+        )
+    if near(expected / 4):
         return _report(False, "each float32 number takes 4 bytes, not 1.")
     if abs(answer * 1e6 - expected) <= 0.01 * expected:
         return _report(False, "that looks like bytes or the wrong unit: give megabytes.")

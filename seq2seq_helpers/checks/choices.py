@@ -10,53 +10,6 @@ from seq2seq_helpers.checks.feedback import Feedback, report, unanswered
 
 # question id -> (question, {option: (statement, is_right, explanation)})
 QUESTIONS: dict[str, tuple[str, dict[str, tuple[str, bool, str]]]] = {
-    "no_initial_state": (
-        "Without initial_state=encoder_states, why can the model never translate?",
-        {
-            "a": (
-                "It fails to build: the shapes no longer match.",
-                False,
-                "you just built it: the shapes still match, and it would train.",
-            ),
-            "b": (
-                "encoder_lstm is not in the model at all, so the decoder never sees the English sentence.",
-                True,
-                "Keras builds a model by walking back from its outputs; without initial_state "
-                "no path leads from the output to encoder_lstm, so the layer drops out of the "
-                "model (and out of its summary). The decoder starts every sentence from zeros "
-                "and can only learn what Spanish usually looks like.",
-            ),
-            "c": (
-                "It has fewer parameters, so it cannot learn enough.",
-                False,
-                "it does have fewer parameters, but the missing ones are exactly encoder_lstm's "
-                "weights: the decoder is as big as before. What is gone is the connection, not "
-                "capacity.",
-            ),
-        },
-    ),
-    "batch_size_50": (
-        "With batch_size=50 instead of 10 (same epochs), what happens?",
-        {
-            "a": (
-                "Epochs are faster, but there are 5x fewer updates, so the loss falls more slowly per epoch.",
-                True,
-                "each epoch is faster (fewer, bigger steps use the CPU better) but makes 5x "
-                "fewer weight updates, so the loss falls more slowly per epoch.",
-            ),
-            "b": (
-                "Epochs are slower, and the model learns more per epoch.",
-                False,
-                "a bigger batch does not mean more learning per epoch: it means fewer "
-                "updates, each averaged over more sentences.",
-            ),
-            "c": (
-                "Nothing changes: the batch size only affects memory.",
-                False,
-                "the batch size changes how often weights are updated, so the curves do change.",
-            ),
-        },
-    ),
     "early_stopping": (
         "What does EarlyStopping(patience=5, restore_best_weights=True) give you?",
         {

@@ -125,12 +125,13 @@ def check_training_model(build: Callable | None) -> Feedback:
     )
 
 
-def check_model_without_initial_state(model_without_state, model, choice: str | None) -> Feedback:
-    """Check the model the learner built without ``initial_state`` and their reading of it."""
-    from seq2seq_helpers.checks.choices import check_choice
-
+def check_model_without_initial_state(
+    model_without_state, model, predicted_parameters: int | None
+) -> Feedback:
+    """Compare the learner's predicted parameter count of the model built without
+    ``initial_state`` with the count Keras measures, and explain what the number shows."""
     if model_without_state is None:
-        return unanswered("build model_without_state as the cell says, then choose a, b or c.")
+        return unanswered("build model_without_state as the cell says, then predict its size.")
     names = [layer.name for layer in model_without_state.layers]
     if sum(type(layer).__name__ == "LSTM" for layer in model_without_state.layers) > 1:
         return report(
@@ -138,14 +139,35 @@ def check_model_without_initial_state(model_without_state, model, choice: str | 
             f"model_without_state still contains two LSTM layers ({names}): build the decoder "
             "LSTM call again without initial_state=encoder_states.",
         )
-    missing = model.count_params() - model_without_state.count_params()
+    if predicted_parameters is None:
+        return unanswered("write your predicted count in my_parameter_count before measuring.")
+    measured = model_without_state.count_params()
+    missing = model.count_params() - measured
     encoder_weights = model.get_layer("encoder_lstm").count_params()
-    verdict = check_choice("no_initial_state", choice)
-    measured = (
-        f" Measured: model_without_state has {missing:,} fewer parameters than model, and "
-        f"encoder_lstm has {encoder_weights:,}; its layers are {names}."
+    figures = (
+        f" Measured: model_without_state has {measured:,} parameters, {missing:,} fewer than "
+        f"model's {model.count_params():,}; encoder_lstm has {encoder_weights:,}; its layers "
+        f"are {names}."
     )
-    return Feedback(verdict.ok, verdict.message + measured)
+    why = (
+        "Keras builds a model by walking back from its output; without initial_state no path "
+        "leads from the output to encoder_lstm, so the layer and its weights drop out of the "
+        "model. The decoder starts every sentence from zeros and never sees the English one: "
+        "it can only learn what Spanish usually looks like."
+    )
+    if predicted_parameters == measured:
+        return report(True, f"exactly encoder_lstm's weights are gone. {why}" + figures)
+    if predicted_parameters == model.count_params():
+        return report(
+            False,
+            "the shapes still match, so it builds, but not every layer is still in the model: "
+            "which layer does the output no longer depend on?" + figures,
+        )
+    return report(
+        False,
+        f"you predicted {predicted_parameters:,}: which of model's layers can the output still "
+        "reach without initial_state? Add up their parameters." + figures,
+    )
 
 
 # -- notebook 05: inference models and the decoding loop ---------------------------------------
