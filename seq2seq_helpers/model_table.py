@@ -1,8 +1,8 @@
 """One table of every model in the course, read from one run of the benchmark.
 
-Introduced in notebooks/10_transformer.ipynb; the README shows the same table. The figures come
+Introduced in notebooks/10_transformer.ipynb; docs/results.md shows the same table. The figures come
 from ``benchmarks/benchmark_pipelines.py --models onehot,scalable,attention,transformer`` (its
-``benchmark.json``), kept in ``benchmarks/every_model.json`` so the notebook and the README read
+``benchmark.json``), kept in ``benchmarks/every_model.json`` so the notebook and docs/results.md read
 the same run: neither types a number in by hand.
 """
 
