@@ -101,12 +101,13 @@ def test_every_notebook_is_ready_to_present(path):
 MAX_CODE_LINES_ON_A_SLIDE = 18  # "about 15": a learner reads a slide's code in one look
 
 
-def slides(path):
-    """Cells grouped as reveal.js groups them: a slide or subslide cell starts a new slide."""
+def slides(path, starts=("slide", "subslide")):
+    """Cells grouped as reveal.js groups them: a slide or subslide cell starts a new slide.
+    With starts=("slide",): sections, each slide with its sub-slides."""
     groups = []
     for cell in cells(path):
         kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
-        if kind in {"slide", "subslide"} or not groups:
+        if kind in starts or not groups:
             groups.append([])
         groups[-1].append((kind, cell))
     return groups
@@ -144,8 +145,9 @@ def test_slides_present_well(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_section_has_speaker_notes(path):
-    """Every numbered section (and the exercises) tells the instructor what to do with it."""
-    for group in slides(path):
+    """Every numbered section (and the exercises) tells the instructor what to do with it, on
+    the section's slide or one of its sub-slides."""
+    for group in slides(path, starts=("slide",)):
         kind, first = group[0]
         heading = "".join(first["source"]).splitlines()[0] if first["source"] else ""
         if kind == "slide" and heading.startswith("## ") and heading[3:4].isdigit():
