@@ -6,6 +6,7 @@
     python3 course.py test    # same install, then unit tests + every notebook via nbval (fast mode)
                               #   + a real-browser smoke test of JupyterLab
     python3 course.py export  # execute the notebooks, write offline HTML copies and reveal.js slides
+                              #   (run and export write into build/, or into --out DIR)
     python3 course.py instructor  # instructor copies: the notebooks with their speaker notes
     python3 course.py download-corpus  # optional: the public Tatoeba/Anki English-Spanish corpus
 
@@ -162,9 +163,10 @@ def execute_command(python: Path, notebook: Path, out_dir: Path, timeout: int) -
 
 
 def command_run(python: Path, args: argparse.Namespace) -> int:
-    """Execute every notebook into build/executed/ (the sources are never modified)."""
+    """Execute every notebook into OUT/executed/ (OUT is build/ unless --out says otherwise; the
+    sources are never modified)."""
     env = kernel_environment(args.fast)
-    out_dir = BUILD / "executed"
+    out_dir = Path(args.out).resolve() / "executed"
     for notebook in args.notebooks or notebook_paths():
         code = run(execute_command(python, notebook, out_dir, args.timeout), env=env)
         if code != 0:
@@ -191,25 +193,28 @@ def reveal_js_folder(python: Path) -> Path:
 
 
 def command_export(python: Path, args: argparse.Namespace) -> int:
-    """Executed notebooks -> build/html/*.html and build/slides/*.slides.html, all offline."""
+    """Executed notebooks -> OUT/html/*.html and OUT/slides/*.slides.html, all offline (OUT is
+    build/ unless --out says otherwise)."""
     import shutil
 
+    out = Path(args.out).resolve()
     sources = [Path(n).resolve() for n in args.notebooks] or notebook_paths()
     if args.no_execute:
         executed = sources
     else:
         code = command_run(
-            python, argparse.Namespace(fast=args.fast, timeout=args.timeout, notebooks=sources)
+            python,
+            argparse.Namespace(fast=args.fast, timeout=args.timeout, notebooks=sources, out=out),
         )
         if code != 0:
             return code
-        executed = [BUILD / "executed" / notebook.name for notebook in sources]
+        executed = [out / "executed" / notebook.name for notebook in sources]
     templates = [
         "--TemplateExporter.extra_template_basedirs",
         ROOT / "export_templates",
         CLEAN_OUTPUTS,  # also for --no-execute copies of notebooks saved with outputs
     ]
-    slides_dir = BUILD / "slides"
+    slides_dir = out / "slides"
     reveal_target = slides_dir / "reveal.js"
     if not reveal_target.exists():
         reveal_source = reveal_js_folder(python)
@@ -217,35 +222,34 @@ def command_export(python: Path, args: argparse.Namespace) -> int:
         for part in ("dist", "plugin"):
             shutil.copytree(reveal_source / part, reveal_target / part)
     # HTML copies are the learners' notebooks; slides are instructor copies (speaker notes, S).
+    # One nbconvert per format for all the notebooks (its start-up costs seconds).
     with_notes = Path(tempfile.mkdtemp(prefix="seq2seq_instructor_"))
-    instructor_notes_module().write_copies(executed, with_notes)
-    for notebook in executed:
-        for command in (
-            [
-                "--to",
-                "html",
-                "--template",
-                "offline_html",
-                "--output-dir",
-                BUILD / "html",
-                notebook,
-            ],
-            [
-                "--to",
-                "slides",
-                "--template",
-                "offline_reveal",
-                "--output-dir",
-                slides_dir,
-                "--SlidesExporter.reveal_url_prefix=reveal.js",
-                "--SlidesExporter.reveal_theme=white",
-                with_notes / notebook.name,
-            ],
+    try:
+        instructor_notes_module().write_copies(executed, with_notes)
+        for command, notebooks in (
+            (
+                ["--to", "html", "--template", "offline_html", "--output-dir", out / "html"],
+                executed,
+            ),
+            (
+                [
+                    "--to",
+                    "slides",
+                    "--template",
+                    "offline_reveal",
+                    "--output-dir",
+                    slides_dir,
+                    "--SlidesExporter.reveal_url_prefix=reveal.js",
+                    "--SlidesExporter.reveal_theme=white",
+                ],
+                [with_notes / notebook.name for notebook in executed],
+            ),
         ):
-            if run([python, "-m", "jupyter", "nbconvert", *templates, *command]) != 0:
+            if run([python, "-m", "jupyter", "nbconvert", *templates, *command, *notebooks]) != 0:
                 return 1
-    shutil.rmtree(with_notes, ignore_errors=True)
-    print(f"HTML copies: {BUILD / 'html'}   slides: {slides_dir} (open *.slides.html in a browser)")
+    finally:
+        shutil.rmtree(with_notes, ignore_errors=True)
+    print(f"HTML copies: {out / 'html'}   slides: {slides_dir} (open *.slides.html in a browser)")
     return 0
 
 
@@ -355,6 +359,7 @@ def main() -> int:
     run_parser = commands.add_parser("run", help="install, then execute all notebooks headlessly")
     run_parser.add_argument("--fast", action="store_true", help="fast mode instead of full mode")
     run_parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    run_parser.add_argument("--out", default=BUILD, help="write OUT/executed/ (default: build/)")
     run_parser.add_argument("notebooks", nargs="*", help="only these notebooks (default: all)")
     export_parser = commands.add_parser(
         "export", help="install, execute, then write offline HTML copies and reveal.js slides"
@@ -366,6 +371,9 @@ def main() -> int:
         help="convert the notebooks as they are, without running them",
     )
     export_parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    export_parser.add_argument(
+        "--out", default=BUILD, help="write OUT/executed/, OUT/html/, OUT/slides/ (default: build/)"
+    )
     export_parser.add_argument("notebooks", nargs="*", help="only these notebooks (default: all)")
     instructor_parser = commands.add_parser(
         "instructor",

@@ -2,7 +2,8 @@
 
 Uses Debian's chromium (``apt-get install chromium``; ``python3 course.py test`` installs it when
 it can) driven by Playwright through its executable path, so no browser is downloaded. The
-screenshot is saved to build/browser/notebook01.png.
+screenshot is saved to seq2seq_browser/notebook01.png in the system's temporary folder (a test
+run writes nothing into build/).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -20,7 +22,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOT = ROOT / "build" / "browser" / "notebook01.png"
+SCREENSHOT = Path(tempfile.gettempdir()) / "seq2seq_browser" / "notebook01.png"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -142,7 +144,8 @@ def test_notebook_01_runs_in_jupyterlab_in_a_real_browser(jupyterlab):
                     outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
                     errors = [text[:1500] for text in outputs if "Error" in text]
                     pytest.fail(
-                        f"only {done} of {total} cells finished; see the screenshot. "
+                        f"only {done} of {total} cells finished; see the screenshot "
+                        f"{SCREENSHOT.with_name('notebook01-failed.png')}. "
                         f"Errors shown: {errors}"
                     )
                 time.sleep(1)

@@ -302,9 +302,10 @@ def test_notes_file_is_complete(path):
 
 
 def slide_groups(cells):
+    """The cells of each slide with its sub-slides (a section may span several sub-slides)."""
     groups = []
     for cell in cells:
-        if slide_type(cell) in {"slide", "subslide"} or not groups:
+        if slide_type(cell) == "slide" or not groups:
             groups.append([])
         groups[-1].append(cell)
     return groups

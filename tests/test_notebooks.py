@@ -104,12 +104,13 @@ def test_every_notebook_is_ready_to_present(path):
 MAX_CODE_LINES_ON_A_SLIDE = 18  # "about 15": a learner reads a slide's code in one look
 
 
-def slides(path):
-    """Cells grouped as reveal.js groups them: a slide or subslide cell starts a new slide."""
+def slides(path, starts=("slide", "subslide")):
+    """Cells grouped as reveal.js groups them: a slide or subslide cell starts a new slide.
+    With starts=("slide",): sections, each slide with its sub-slides."""
     groups = []
     for cell in cells(path):
         kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
-        if kind in {"slide", "subslide"} or not groups:
+        if kind in starts or not groups:
             groups.append([])
         groups[-1].append((kind, cell))
     return groups
