@@ -13,8 +13,9 @@ Distribution uses TensorFlow's own strategies; pass one as ``strategy``:
 from __future__ import annotations
 
 import json
+import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -521,45 +522,41 @@ def _fit_on_several_workers(
 
 class TimeBudget(keras.callbacks.Callback):
     """Stop training once ``seconds`` of wall time have passed (checked after every batch), so
-    that models are compared after the same time rather than the same number of epochs."""
+    that models are compared after the same time rather than the same number of epochs.
+    ``clock`` (seconds, ``time.perf_counter`` by default) is there for the tests."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.perf_counter):
         super().__init__()
         if not seconds > 0:
             raise ValueError(f"seconds must be positive, got {seconds!r}.")
         self.seconds = seconds
+        self.clock = clock
         self.started = None
 
     def on_train_begin(self, logs=None):
-        import time
-
-        self.started = time.perf_counter()
+        self.started = self.clock()
 
     def on_train_batch_end(self, batch, logs=None):
-        import time
-
-        if time.perf_counter() - self.started > self.seconds:
+        if self.clock() - self.started > self.seconds:
             self.model.stop_training = True
 
 
 class EpochTimes(keras.callbacks.Callback):
     """Records the wall time of every epoch (``seconds``, validation included), to compare
     models' training speed: ``samples_per_second(n)`` divides ``n`` training pairs by the median
-    epoch time, leaving out the first epoch, which also traces the training step."""
+    epoch time, leaving out the first epoch, which also traces the training step. ``clock`` as
+    for ``TimeBudget``."""
 
-    def __init__(self):
+    def __init__(self, clock: Callable[[], float] = time.perf_counter):
         super().__init__()
+        self.clock = clock
         self.seconds: list[float] = []
 
     def on_epoch_begin(self, epoch, logs=None):
-        import time
-
-        self.started = time.perf_counter()
+        self.started = self.clock()
 
     def on_epoch_end(self, epoch, logs=None):
-        import time
-
-        self.seconds.append(time.perf_counter() - self.started)
+        self.seconds.append(self.clock() - self.started)
 
     def samples_per_second(self, samples: int) -> float:
         if not self.seconds:
@@ -642,7 +639,6 @@ def learning_curve(
     Introduced in notebooks/08_fast_decoding_and_evaluation.ipynb; the benchmark uses it too.
     """
     import math
-    import time
 
     from seq2seq_helpers.evaluation import translation_scores
 

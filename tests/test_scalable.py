@@ -389,3 +389,56 @@ def test_learning_curve_gives_every_size_the_same_number_of_examples():
     assert [point["epochs"] for point in points] == [6, 2]  # 36 / 6 and 36 / 18 training pairs
     with pytest.raises(ValueError, match="examples"):
         learning_curve(pairs, PAIRS, [8], examples=0, **settings)
+
+
+class FakeClock:
+    """A clock for the callbacks that moves ``tick`` seconds every time it is read."""
+
+    def __init__(self, tick: float):
+        self.now, self.tick = 0.0, tick
+
+    def __call__(self) -> float:
+        self.now += self.tick
+        return self.now
+
+
+def test_time_budget_stops_training_after_the_batch_that_spends_it():
+    from seq2seq_helpers.scalable_training import TimeBudget
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.zeros((20, 2)), np.zeros((20, 1))
+    # One second per read: training starts at 1 s, batch n ends at n + 1 s; past 3.5 s of
+    # budget after the fourth batch, in the first of 5 epochs of 20 batches.
+    history = model.fit(
+        x, y, batch_size=1, epochs=5, verbose=0, callbacks=[TimeBudget(3.5, FakeClock(1.0))]
+    )
+    assert int(model.optimizer.iterations) == 4
+    assert len(history.history["loss"]) == 1
+    # A budget never spent lets every epoch run.
+    history = model.fit(
+        x, y, batch_size=10, epochs=3, verbose=0, callbacks=[TimeBudget(1e9, FakeClock(1.0))]
+    )
+    assert len(history.history["loss"]) == 3
+    with pytest.raises(ValueError, match="seconds must be positive"):
+        TimeBudget(0)
+
+
+def test_epoch_times_measure_each_epoch_and_leave_the_first_out_of_the_speed():
+    from seq2seq_helpers.scalable_training import EpochTimes
+
+    times = EpochTimes(FakeClock(0.0))
+    with pytest.raises(ValueError, match="No epoch has finished"):
+        times.samples_per_second(100)
+    for epoch, seconds in enumerate([9.0, 2.0, 4.0, 3.0]):  # the first epoch traces: slow
+        times.clock.tick = 0.0
+        times.on_epoch_begin(epoch)
+        times.clock.tick = seconds
+        times.on_epoch_end(epoch)
+    assert times.seconds == [9.0, 2.0, 4.0, 3.0]
+    assert times.samples_per_second(300) == 100.0  # 300 pairs / the median of 2, 4, 3 s
+    only_one = EpochTimes(FakeClock(5.0))
+    only_one.on_epoch_begin(0)
+    only_one.on_epoch_end(0)
+    assert only_one.samples_per_second(50) == 10.0  # one epoch: it is all there is
