@@ -35,6 +35,7 @@ from seq2seq_helpers.scalable import (
     Vectorizers,
     build_scalable_inference_models,
     build_scalable_model,
+    check_positive_integers,
     compile_scalable_model,
     default_bucket_boundaries,
     make_dataset,
@@ -289,8 +290,8 @@ def train_scalable(
     *,
     max_source_length: int,
     max_target_length: int,
-    latent_dim: int = 256,
-    embedding_dim: int = 128,
+    latent_dim: int | None = None,
+    embedding_dim: int | None = None,
     epochs: int = 20,
     batch_size: int = 64,
     validation_split: float = 0.2,
@@ -303,7 +304,7 @@ def train_scalable(
     bucketing: bool = True,
     jit_compile: bool | str = "auto",
     architecture: str = "scalable",
-    attention_score: str = "luong",
+    attention_score: str | None = None,
     bidirectional: bool = False,
     transformer_sizes: dict | None = None,
 ) -> tuple[ScalableTranslator, dict[str, list[float]]]:
@@ -318,19 +319,44 @@ def train_scalable(
     to ``compile`` (``True`` compiles each training step with XLA; Keras' ``"auto"`` leaves it
     off on a CPU-only machine).
 
+    ``latent_dim`` (256 unless given) and ``embedding_dim`` (128) size the LSTM models.
     ``architecture`` chooses the model: ``"scalable"`` (notebook 07), ``"attention"`` (notebook
-    09; ``attention_score`` ``"luong"`` or ``"bahdanau"``, ``bidirectional`` encoder or not), or
+    09; ``attention_score`` ``"luong"`` (the default) or ``"bahdanau"``, ``bidirectional``
+    encoder or not; other models refuse these two), or
     ``"lesson"``: the lesson's one-hot model (``models.build_training_model``, no masking), fed
     one-hot rows made batch by batch from the same ids, so any number of pairs fits in memory;
     it is compiled with ``categorical_crossentropy`` as in the lesson (padding counted in the
     loss). Pass ``optimizer="rmsprop"`` and ``bucketing=False`` to train it exactly the lesson's
     way (every sentence padded to the longest). ``"transformer"``: notebook 10's model, sized by
     ``transformer_sizes`` (``model_dim``, ``num_heads``, ``num_layers``, ``ff_dim``,
-    ``dropout``; see ``build_transformer_model``; ``latent_dim`` and ``embedding_dim`` are not
-    used), compiled like the scalable model.
+    ``dropout``; see ``build_transformer_model``; it refuses ``latent_dim`` and
+    ``embedding_dim``), compiled like the scalable model.
+
+    Every argument that would change nothing for the chosen architecture is refused with a
+    ValueError rather than ignored, as are bad sizes and settings.
     """
     if architecture not in ARCHITECTURES:
         raise ValueError(f"architecture must be one of {ARCHITECTURES}, got {architecture!r}.")
+    if architecture == "transformer" and (latent_dim is not None or embedding_dim is not None):
+        raise ValueError(
+            "latent_dim and embedding_dim size the LSTM models; the Transformer ignores them. "
+            "Size it with transformer_sizes=dict(model_dim=..., ff_dim=...) instead."
+        )
+    if architecture != "attention" and (attention_score is not None or bidirectional):
+        raise ValueError(
+            "attention_score and bidirectional are options of architecture='attention'; the "
+            f"{architecture!r} model has no attention: leave them out or choose 'attention'."
+        )
+    latent_dim = 256 if latent_dim is None else latent_dim
+    embedding_dim = 128 if embedding_dim is None else embedding_dim
+    several_workers = isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+    if several_workers and architecture == "lesson":
+        raise ValueError("The lesson's one-hot model is not trained on several workers here.")
+    if several_workers and callbacks:
+        raise ValueError(
+            "callbacks are not supported with MultiWorkerMirroredStrategy: train_scalable "
+            "trains with its own loop there (Keras' fit does not run on several workers)."
+        )
     if transformer_sizes is not None and architecture != "transformer":
         raise ValueError(
             f"transformer_sizes is for architecture='transformer', not {architecture!r}."
@@ -342,13 +368,17 @@ def train_scalable(
         )
     if not 0 <= validation_split < 1:
         raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}.")
-    if batch_size < 1 or epochs < 1:
-        raise ValueError(f"batch_size and epochs must be positive, got {batch_size}, {epochs}.")
+    check_positive_integers(batch_size=batch_size, epochs=epochs)
+    if not pairs:
+        raise ValueError("train_scalable needs at least one (source, target) pair; got none.")
+    split = len(pairs) - int(len(pairs) * validation_split)
+    if validation_split > 0 and split == len(pairs):
+        raise ValueError(
+            f"validation_split={validation_split} of {len(pairs)} pairs keeps no pair for "
+            "validation: pass more pairs, a larger validation_split, or validation_split=0."
+        )
     vectorizers = make_vectorizers(pairs, max_source_length, max_target_length, max_tokens)
     inputs, targets = vectorize_pairs(vectorizers, pairs)
-    split = len(pairs) - int(len(pairs) * validation_split)
-    if split < 1:
-        raise ValueError("validation_split leaves no training pair; use more pairs.")
     strategy = strategy or tf.distribute.get_strategy()  # the default: this one device
     with strategy.scope():
         if isinstance(optimizer, keras.optimizers.Optimizer):
@@ -377,7 +407,7 @@ def train_scalable(
                 )
             elif architecture == "attention":
                 model = build_attention_model(
-                    *sizes, latent_dim, embedding_dim, attention_score, bidirectional
+                    *sizes, latent_dim, embedding_dim, attention_score or "luong", bidirectional
                 )
             else:
                 model = build_scalable_model(*sizes, latent_dim, embedding_dim)
@@ -385,14 +415,7 @@ def train_scalable(
     warn_about_data_and_lengths(
         pairs[:split], vectorizers, max_source_length, max_target_length, model.count_params()
     )
-    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
-        if architecture == "lesson":
-            raise ValueError("The lesson's one-hot model is not trained on several workers here.")
-        if callbacks:
-            raise ValueError(
-                "callbacks are not supported with MultiWorkerMirroredStrategy: train_scalable "
-                "trains with its own loop there (Keras' fit does not run on several workers)."
-            )
+    if several_workers:
         arrays = (inputs[0], inputs[1], targets)
         history = _fit_on_several_workers(
             model, strategy, arrays, split, batch_size, epochs, seed, verbose

@@ -183,9 +183,40 @@ def test_scalable_translator_learns_and_translates_in_batches():
         ScalableTranslator.load(folder.parent / "nothing")
 
 
-def test_train_scalable_bad_arguments():
-    with pytest.raises(ValueError, match="validation_split"):
-        train_scalable(PAIRS, max_source_length=4, max_target_length=4, validation_split=1.5)
+def test_train_scalable_refuses_bad_arguments_and_arguments_that_would_do_nothing():
+    import tensorflow as tf
+
+    def train(**settings):
+        settings = {"validation_split": 0, "epochs": 1, "verbose": 0, **settings}
+        return train_scalable(PAIRS, max_source_length=4, max_target_length=4, **settings)
+
+    refused = {
+        "architecture must be one of": dict(architecture="gru"),
+        "validation_split must be in": dict(validation_split=1.5),
+        "batch_size must be a positive integer": dict(batch_size=0),
+        "epochs must be a positive integer": dict(epochs=2.5),
+        "keeps no pair for validation": dict(validation_split=0.2),  # 0.2 of 4 pairs: none
+        "Size it with transformer_sizes": dict(architecture="transformer", latent_dim=64),
+        "the Transformer ignores them": dict(architecture="transformer", embedding_dim=8),
+        "the 'scalable' model has no attention": dict(attention_score="bahdanau"),
+        "the 'lesson' model has no attention": dict(architecture="lesson", bidirectional=True),
+        "the 'transformer' model has no attention": dict(
+            architecture="transformer", attention_score="luong"
+        ),
+    }
+    for message, settings in refused.items():
+        with pytest.raises(ValueError, match=message):
+            train(**settings)
+    with pytest.raises(ValueError, match="at least one .source, target. pair"):
+        train_scalable([], max_source_length=4, max_target_length=4)
+    # On several workers: no callbacks, no lesson model. (An unstarted strategy object is enough:
+    # the arguments are refused before the strategy is used.)
+    several_workers = object.__new__(tf.distribute.MultiWorkerMirroredStrategy)
+    stop = keras.callbacks.EarlyStopping()
+    with pytest.raises(ValueError, match="callbacks are not supported"):
+        train(strategy=several_workers, callbacks=[stop])
+    with pytest.raises(ValueError, match="not trained on several workers"):
+        train(strategy=several_workers, architecture="lesson")
 
 
 DISTRIBUTED_SCRIPT = textwrap.dedent(
