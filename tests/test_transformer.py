@@ -7,7 +7,7 @@ import warnings
 import keras
 import numpy as np
 import pytest
-from tiny_models import HELD_OUT, PAIRS, train_tiny_scalable
+from tiny_models import HELD_OUT, PAIRS, TARGET_TOKENS, train_tiny_scalable
 
 from seq2seq_helpers.scalable_training import ScalableTranslator, train_scalable
 from seq2seq_helpers.transformer import (
@@ -120,14 +120,26 @@ def tiny_translator():
             "transformer",
             learning_rate=0.005,
             transformer_sizes=dict(model_dim=32, num_heads=2, num_layers=1, ff_dim=64, dropout=0.0),
+            max_tokens=CAP,
         )
     return translator
+
+
+# 18 real target words of the 20 in PAIRS, so two that occur once ("casa", "coche") are [UNK]
+# in training, and the model learns to write [UNK] where they belong.
+CAP = 20
 
 
 def test_a_tiny_transformer_memorizes_and_tells_new_sentences_apart(tiny_translator):
     assert tiny_translator.architecture == "transformer"
     outputs = tiny_translator.translate_batch([source for source, _ in PAIRS])
-    assert outputs == [" ".join(tiny_translator.source_tokens(target)) for _, target in PAIRS]
+    vocabulary = set(tiny_translator.vectorizers.target_vocabulary)
+    assert len(vocabulary) == CAP and {"casa", "coche"}.isdisjoint(vocabulary)
+    capped = [
+        " ".join(word if word in vocabulary else "[UNK]" for word in target.split())
+        for target in TARGET_TOKENS
+    ]
+    assert outputs == capped
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         held_out = tiny_translator.translate_batch(HELD_OUT)
@@ -164,10 +176,14 @@ def test_the_search_attention_is_the_last_layers_mean_over_heads(tiny_translator
 
 
 def test_unknown_words_are_copied_from_the_most_attended_source_word(tiny_translator):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        outputs = tiny_translator.translate_batch(["I see the zebra."], replace_unknown=True)
-    assert "[UNK]" not in outputs[0]
+    sentence = "I have a red house."  # "casa" is outside the capped target vocabulary
+    source_words = ["i", "have", "a", "red", "house"]  # (and "." last, never copied)
+    (decoded,) = tiny_translator.decode([sentence])[0]
+    before = tiny_translator.words(decoded)
+    assert before == ["tengo", "una", "[UNK]", "roja", "."]  # the test can see a replacement
+    attended = source_words[int(np.argmax(decoded.attention[2, : len(source_words)]))]
+    (after,) = tiny_translator.translate_batch([sentence], replace_unknown=True)
+    assert after.split() == ["tengo", "una", attended, "roja", "."]
 
 
 def test_save_and_load_give_identical_translations(tiny_translator, tmp_path):
