@@ -317,7 +317,8 @@ def train_scalable(
     vocabularies (see ``make_vectorizers``). ``bucketing`` batches sentences of similar length
     together, each batch cut to its longest sentence (see ``make_dataset``). ``jit_compile`` goes
     to ``compile`` (``True`` compiles each training step with XLA; Keras' ``"auto"`` leaves it
-    off on a CPU-only machine).
+    off on a CPU-only machine and turns it on with a GPU); when the compiled model uses XLA,
+    batches are padded to their bucket's edge, so XLA sees a few shapes only.
 
     ``latent_dim`` (256 unless given) and ``embedding_dim`` (128) size the LSTM models.
     ``architecture`` chooses the model: ``"scalable"`` (notebook 07), ``"attention"`` (notebook
@@ -386,32 +387,47 @@ def train_scalable(
             # optimizer used before (say, by the previous run of a learning curve) keeps state.
             optimizer = optimizer.__class__.from_config(optimizer.get_config())
         sizes = len(vectorizers.source_vocabulary), len(vectorizers.target_vocabulary)
-        if architecture == "lesson":
-            model = build_training_model(*sizes, latent_dim)
-            model.compile(
-                optimizer=optimizer,
-                loss="categorical_crossentropy",
-                metrics=["accuracy"],
-                jit_compile=jit_compile,
-            )
-        else:
+
+        def build_and_compile(source_positions: int, target_positions: int) -> keras.Model:
+            if architecture == "lesson":
+                lesson = build_training_model(*sizes, latent_dim)
+                lesson.compile(
+                    optimizer=optimizer,
+                    loss="categorical_crossentropy",
+                    metrics=["accuracy"],
+                    jit_compile=jit_compile,
+                )
+                return lesson
             if architecture == "transformer":
-                # For XLA, batches are padded to their bucket's edge, source and target alike,
-                # up to the longer of the two lengths: both position tables must reach it.
-                padded = max(max_source_length, max_target_length) if jit_compile is True else 0
-                model = build_transformer_model(
+                built = build_transformer_model(
                     *sizes,
-                    max_source_length=max(max_source_length, padded),
-                    max_target_length=max(max_target_length, padded),
+                    max_source_length=source_positions,
+                    max_target_length=target_positions,
                     **(transformer_sizes or {}),
                 )
             elif architecture == "attention":
-                model = build_attention_model(
+                built = build_attention_model(
                     *sizes, latent_dim, embedding_dim, attention_score or "luong", bidirectional
                 )
             else:
-                model = build_scalable_model(*sizes, latent_dim, embedding_dim)
-            compile_scalable_model(model, optimizer, jit_compile=jit_compile)
+                built = build_scalable_model(*sizes, latent_dim, embedding_dim)
+            return compile_scalable_model(built, optimizer, jit_compile=jit_compile)
+
+        model = build_and_compile(max_source_length, max_target_length)
+        # Whether the training step runs under XLA is what compile made of jit_compile, not the
+        # argument: Keras' "auto" turns XLA on when a GPU is present (and off under a
+        # tf.distribute strategy or for layers XLA cannot run). XLA compiles one program per
+        # batch shape, so its batches are padded to their bucket's edge, source and target
+        # alike, up to the longer of the two lengths: the Transformer's position tables must
+        # reach it (the model is built again with longer tables).
+        xla = model.jit_compile is True
+        longest = max(max_source_length, max_target_length)
+        if (
+            xla
+            and architecture == "transformer"
+            and longest > min(max_source_length, max_target_length)
+        ):
+            model = build_and_compile(longest, longest)
     warn_about_data_and_lengths(
         pairs[:split], vectorizers, max_source_length, max_target_length, model.count_params()
     )
@@ -432,7 +448,7 @@ def train_scalable(
             batch_size,
             seed=seed,
             bucket_boundaries=boundaries,
-            pad_to_bucket_edge=jit_compile is True,
+            pad_to_bucket_edge=xla,
         )
         validation = None
         if split < len(pairs):
@@ -442,7 +458,7 @@ def train_scalable(
                 batch_size,
                 shuffle=False,
                 bucket_boundaries=boundaries,
-                pad_to_bucket_edge=jit_compile is True,
+                pad_to_bucket_edge=xla,
             )
         if architecture == "lesson":
             train = train.map(to_one_hot(*sizes))

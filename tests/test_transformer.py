@@ -220,16 +220,45 @@ def test_without_the_explicit_source_mask_the_second_layer_reads_padding(random_
     assert second[..., 4:].max() > 0.01  # ... the second does not
 
 
-def test_the_transformer_trains_with_xla_on_batches_padded_to_their_bucket_edge():
-    # Sources of up to 6 tokens, targets of up to 8: XLA's padded batches reach 8 on both sides.
+def train_recording_the_padding(monkeypatch, **settings):
+    """A tiny Transformer trained one epoch, sources of up to 6 tokens and targets of up to 8;
+    returns it and the ``pad_to_bucket_edge`` of every dataset it was trained on."""
+    from seq2seq_helpers import scalable_training
+
+    padding = []
+
+    def make_dataset(*args, **options):
+        padding.append(options["pad_to_bucket_edge"])
+        return make_plain_dataset(*args, **options)
+
+    make_plain_dataset = scalable_training.make_dataset
+    monkeypatch.setattr(scalable_training, "make_dataset", make_dataset)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         translator = train_tiny_scalable(
             "transformer",
-            jit_compile=True,
             max_target_length=8,
             epochs=1,
             transformer_sizes=dict(model_dim=8, num_heads=2, num_layers=1, ff_dim=16),
+            **settings,
         )
+    return translator, padding
+
+
+def test_without_xla_batches_are_cut_to_their_longest_sentence(monkeypatch):
+    translator, padding = train_recording_the_padding(monkeypatch, jit_compile="auto")
+    assert translator.model.jit_compile is False  # "auto" on a machine without a GPU
+    assert padding == [False]
+    assert translator.model.get_layer("encoder_positions").max_length == 6
+
+
+def test_xla_from_auto_pads_batches_to_their_bucket_edge_and_trains(monkeypatch):
+    """Keras' "auto" turns XLA on when there is a GPU (Trainer._resolve_auto_jit_compile): here
+    it is made to, as a GPU would. XLA's padded batches reach 8 tokens on both sides, so both
+    position tables must reach 8 (a broadcast error inside the compiled step otherwise)."""
+    monkeypatch.setattr(keras.Model, "_resolve_auto_jit_compile", lambda model: True)
+    translator, padding = train_recording_the_padding(monkeypatch, jit_compile="auto")
+    assert translator.model.jit_compile is True
+    assert padding == [True]
     assert translator.model.get_layer("encoder_positions").max_length == 8
     assert len(translator.translate_batch(["I see the dog."])) == 1
