@@ -76,19 +76,24 @@ class ScalableTranslator:
     The model is notebook 07's (``build_scalable_model``), notebook 09's with attention
     (``build_attention_model``), notebook 10's Transformer (``build_transformer_model``) or the
     lesson's one-hot model fed from the same ids (``architecture="lesson"`` in
-    ``train_scalable``); ``architecture`` tells which, from the model's layers. All four decode
-    through the same interface (``step_model``) and the same greedy and beam search code.
+    ``train_scalable``); ``architecture`` tells which: as ``train_scalable`` or the saved folder
+    recorded it, or else (a model built by hand, a folder saved before saves recorded it) read
+    from the model's layers. All four decode through the same interface (``step_model``) and
+    the same greedy and beam search code.
     """
 
     model: keras.Model
     vectorizers: Vectorizers
     max_source_length: int
     max_target_length: int
+    recorded_architecture: str | None = None
     _inference: tuple[keras.Model, keras.Model] | None = field(default=None, repr=False)
     _decoders: dict = field(default_factory=dict, repr=False)
 
     @property
     def architecture(self) -> str:
+        if self.recorded_architecture is not None:
+            return self.recorded_architecture
         if is_transformer(self.model):
             return "transformer"
         if has_attention(self.model):
@@ -144,6 +149,7 @@ class ScalableTranslator:
             "target_vocabulary": self.vectorizers.target_vocabulary,
             "max_source_length": self.max_source_length,
             "max_target_length": self.max_target_length,
+            "architecture": self.architecture,
         }
         (folder / VECTORIZERS_FILE).write_text(
             json.dumps(settings, ensure_ascii=False), encoding="utf-8"
@@ -152,15 +158,19 @@ class ScalableTranslator:
 
     @classmethod
     def load(cls, folder: str | Path) -> ScalableTranslator:
-        """Load a translator saved with ``save`` (the model without its optimizer)."""
+        """Load a translator saved with ``save`` (the model without its optimizer). A folder
+        saved before saves recorded the architecture still loads: it is read from the layers."""
         folder = Path(folder)
         with read_saved_settings(folder, VECTORIZERS_FILE, "07_scaling_up") as settings:
             lengths = settings["max_source_length"], settings["max_target_length"]
             vectorizers = vectorizers_from_vocabularies(
                 settings["source_vocabulary"], settings["target_vocabulary"], *lengths
             )
+            architecture = settings.get("architecture")
+            if architecture not in (None, *ARCHITECTURES):
+                raise KeyError(f"architecture {architecture!r} is none of {ARCHITECTURES}")
         model = keras.models.load_model(folder / MODEL_FILE, compile=False)
-        return cls(model, vectorizers, *lengths)
+        return cls(model, vectorizers, *lengths, recorded_architecture=architecture)
 
     def source_tokens(self, sentence: str) -> list[str]:
         """The source tokens at the model's input positions (standardized, cut to the limit)."""
@@ -471,7 +481,9 @@ def train_scalable(
             verbose=verbose,
             shuffle=False,  # the dataset shuffles itself, every epoch
         ).history
-    translator = ScalableTranslator(model, vectorizers, max_source_length, max_target_length)
+    translator = ScalableTranslator(
+        model, vectorizers, max_source_length, max_target_length, recorded_architecture=architecture
+    )
     return translator, history
 
 

@@ -2,6 +2,7 @@
 interface for every model (beam width 1 is greedy for the lesson's, the scalable and the
 attention model)."""
 
+import json
 import warnings
 
 import keras
@@ -150,9 +151,49 @@ def test_bidirectional_and_additive_options_build_and_decode():
 
 def test_a_saved_attention_translator_translates_the_same(attention_translator, tmp_path):
     folder = attention_translator.save(tmp_path / "attention")
+    settings = json.loads((folder / "vectorizers.json").read_text(encoding="utf-8"))
+    assert settings["architecture"] == "attention"  # recorded, not guessed from the layers
     loaded = ScalableTranslator.load(folder)
-    assert loaded.architecture == "attention"
+    assert loaded.recorded_architecture == loaded.architecture == "attention"
     sentences = [source for source, _ in PAIRS[:4]]
     assert loaded.translate_batch(sentences, beam_width=3) == attention_translator.translate_batch(
         sentences, beam_width=3
+    )
+    # A folder saved before saves recorded the architecture still loads: read from the layers.
+    del settings["architecture"]
+    (folder / "vectorizers.json").write_text(json.dumps(settings), encoding="utf-8")
+    older = ScalableTranslator.load(folder)
+    assert older.recorded_architecture is None and older.architecture == "attention"
+    (folder / "vectorizers.json").write_text(
+        json.dumps({**settings, "architecture": "gru"}), encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="damaged.*'gru' is none of"):
+        ScalableTranslator.load(folder)
+
+
+@pytest.fixture(scope="module")
+def bahdanau_bidirectional_translator():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "will memorize": that is the point here
+        return train_tiny("attention", attention_score="bahdanau", bidirectional=True)
+
+
+def test_the_bidirectional_bahdanau_model_memorizes_decodes_and_saves(
+    bahdanau_bidirectional_translator, tmp_path
+):
+    """Notebook 09's other options (the README quotes its bidirectional model's BLEU): the
+    model is what was asked for, learns, decodes greedy and beam, and survives saving."""
+    translator = bahdanau_bidirectional_translator
+    model = translator.model
+    assert isinstance(model.get_layer("attention"), keras.layers.AdditiveAttention)
+    assert isinstance(model.get_layer("encoder_bidirectional"), keras.layers.Bidirectional)
+    sources = [source for source, _ in PAIRS]
+    assert translator.translate_batch(sources) == TARGET_TOKENS
+    greedy = translator.decode(sources + HELD_OUT)
+    beam = translator.decode(sources + HELD_OUT, beam_width=1, n_best=1, alpha=0.0)
+    assert [b[0].ids for b in beam] == [g[0].ids for g in greedy]
+    loaded = ScalableTranslator.load(translator.save(tmp_path / "bidirectional"))
+    assert isinstance(loaded.model.get_layer("attention"), keras.layers.AdditiveAttention)
+    assert loaded.translate_batch(sources, beam_width=3) == translator.translate_batch(
+        sources, beam_width=3
     )
