@@ -226,22 +226,48 @@ DISTRIBUTED_SCRIPT = textwrap.dedent(
     tf.config.set_logical_device_configuration(
         cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()]
     )
+    import keras
+    import numpy as np
     from seq2seq_helpers.scalable_training import train_scalable
-    pairs = [("I am tired.", "Estoy cansado."), ("We eat bread.", "Comemos pan.")] * 8
+    # Every target has 4 tokens (3 words and <END>), so both halves of a batch hold as many real
+    # tokens: see the test's docstring.
+    pairs = [("I am tired.", "Estoy cansado."), ("We eat bread.", "Comemos pan."),
+             ("You are late.", "Llegas tarde."), ("They run fast.", "Corren rápido.")] * 4
+
+    def train(strategy, learning_rate=0.5):
+        keras.utils.set_random_seed(0)
+        return train_scalable(
+            pairs, max_source_length=6, max_target_length=8, latent_dim=16, embedding_dim=8,
+            epochs=3, batch_size=12, validation_split=0.25, strategy=strategy, verbose=0,
+            optimizer=keras.optimizers.SGD(learning_rate), bucketing=False,
+        )  # (bucketed validation batches of odd sizes fail in Keras' evaluate on 2 devices)
+
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-    translator, history = train_scalable(
-        pairs, max_source_length=5, max_target_length=5, latent_dim=16, embedding_dim=8,
-        epochs=3, batch_size=8, validation_split=0.25, strategy=strategy, verbose=0,
-    )
+    translator, history = train(strategy)
     variable = translator.model.get_layer("decoder_dense").kernel
     print("replicas", strategy.num_replicas_in_sync)
     print("mirrored", type(variable.value if hasattr(variable, "value") else variable).__name__)
     print("epochs", len(history["loss"]), len(history["val_loss"]))
+    # The same training on one device.
+    single, single_history = train(None)
+    initial, _ = train(None, learning_rate=0.0)
+    pairs_of_weights = list(zip(translator.model.get_weights(), single.model.get_weights()))
+    print("difference", max(float(np.abs(a - b).max()) for a, b in pairs_of_weights))
+    moved = zip(single.model.get_weights(), initial.model.get_weights())
+    print("moved", max(float(np.abs(a - b).max()) for a, b in moved))
+    losses = np.array([history["loss"], history["val_loss"]])
+    single_losses = np.array([single_history["loss"], single_history["val_loss"]])
+    print("losses", float(np.abs(losses - single_losses).max()))
     """
 )
 
 
-def test_mirrored_strategy_on_two_logical_cpu_devices():
+def test_mirrored_strategy_on_two_logical_cpu_devices_trains_as_one_device_does():
+    """Each device takes half of the batch and the gradients are averaged: the same weights and
+    losses as one device, over three epochs of one batch of 12 pairs (one batch per epoch, so
+    the shuffled order, which differs under the strategy, plays no part). Only when both halves
+    hold as many real target tokens: Keras averages the two devices' masked means, where one
+    device takes the mean over every real token of the batch."""
     # A fresh process: logical devices must be configured before TensorFlow starts.
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     result = subprocess.run(
@@ -253,7 +279,14 @@ def test_mirrored_strategy_on_two_logical_cpu_devices():
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "replicas 2" in result.stdout
+    assert "mirrored Mirrored" in result.stdout  # one variable with a copy on each device
     assert "epochs 3 3" in result.stdout
+    figures = dict(line.split() for line in result.stdout.splitlines() if len(line.split()) == 2)
+    # Three SGD steps of size 0.5 move the weights by a few hundredths; the batch split between
+    # the two devices, with its gradients averaged, gives the same weights and losses.
+    assert float(figures["moved"]) > 0.01
+    assert float(figures["difference"]) < 1e-5
+    assert float(figures["losses"]) < 1e-5
 
 
 def test_max_tokens_caps_the_vocabularies_and_rare_words_become_unk_in_training():
