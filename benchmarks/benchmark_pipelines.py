@@ -190,7 +190,7 @@ def run_scalable(args, pairs, held_out, architecture: str = "scalable") -> dict:
         pairs,
         max_source_length=max_source,
         max_target_length=max_target,
-        latent_dim=args.latent_dim,
+        latent_dim=None if architecture == "transformer" else args.latent_dim,
         epochs=args.max_epochs,
         batch_size=args.scalable_batch,
         callbacks=[timer, *stops],

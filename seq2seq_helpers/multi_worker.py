@@ -45,6 +45,16 @@ def worker_index() -> int:
     return index
 
 
+def make_optimizer(name: str, learning_rate: float):
+    """Adam (the default) or plain SGD, whose step is proportional to the gradient: the tests
+    use it to see that the workers' gradients add up to the global batch's gradient."""
+    import keras
+
+    if name == "sgd":
+        return keras.optimizers.SGD(learning_rate)
+    return keras.optimizers.Adam(learning_rate)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=None, help="pairs file (default: course)")
@@ -54,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latent-dim", type=int, default=256)
     parser.add_argument("--embedding-dim", type=int, default=128)
     parser.add_argument("--max-tokens", type=int, default=4000, help="vocabulary cap")
+    parser.add_argument("--optimizer", choices=("adam", "sgd"), default="adam")
+    parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--save", type=Path, default=None, help="folder the chief saves into")
     parser.add_argument("--weights-out", type=Path, default=None, help="this worker's weights")
     args = parser.parse_args(argv)
@@ -84,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         epochs=args.epochs,
         batch_size=args.batch_size,
         max_tokens=args.max_tokens,
-        optimizer=keras.optimizers.Adam(1e-3),
+        optimizer=make_optimizer(args.optimizer, args.learning_rate),
         strategy=strategy,
         verbose=int(index == 0),
     )

@@ -31,9 +31,15 @@ from seq2seq_helpers.data import Pair, load_pairs
 DEFAULT_URL = "https://www.manythings.org/anki/spa-eng.zip"
 DEFAULT_OUT_DIR = DATA_DIR / "public"
 TRAIN_NAME, TEST_NAME = "spa_eng_train.tsv", "spa_eng_test.tsv"
-# Training speed of the scalable pipeline (notebook 07) measured by the README's benchmark on
-# 2 CPU cores, used only to tell the learner roughly how long an epoch will take.
-SCALABLE_SAMPLES_PER_SECOND = 1000
+
+
+def scalable_samples_per_second() -> float:
+    """Training speed of the scalable pipeline (notebook 07) on 2 CPU cores, read from the
+    committed run of the README's table of every model (``benchmarks/every_model.json``), used
+    only to tell the learner roughly how long an epoch will take."""
+    from seq2seq_helpers.model_table import load_every_model
+
+    return float(load_every_model()["results"]["scalable"]["samples_per_second"])
 
 
 class CorpusDownloadError(RuntimeError):
@@ -49,15 +55,17 @@ class ConvertedCorpus:
     english_sentences: int
 
     def summary(self) -> str:
-        minutes = self.train_pairs / SCALABLE_SAMPLES_PER_SECOND / 60
+        speed = scalable_samples_per_second()
+        minutes = self.train_pairs / speed / 60
         return (
             f"{self.train_pairs:,} training pairs -> {self.train_path}\n"
             f"{self.test_pairs:,} test pairs -> {self.test_path}\n"
             f"({self.english_sentences:,} distinct English sentences, split by sentence: none is "
             "in both files.)\n"
             f"Expect about {minutes:.0f} min per epoch with the scalable pipeline of notebook 07 on "
-            f"2 CPU cores (~{SCALABLE_SAMPLES_PER_SECOND:,} samples/s), far more with the lesson's "
-            "one-hot pipeline, whose arrays would not fit in memory: keep NUM_PAIRS small there."
+            f"2 CPU cores (~{speed:,.0f} samples/s in the README's benchmark), far more with the "
+            "lesson's one-hot pipeline, whose arrays would not fit in memory: keep NUM_PAIRS small "
+            "there."
         )
 
 

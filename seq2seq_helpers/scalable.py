@@ -25,14 +25,19 @@ from keras import layers
 
 from seq2seq_helpers.text import END_TOKEN, START_TOKEN
 
-# Same tokens as the lesson's regex: a punctuation mark (anything but a letter, digit, apostrophe,
-# underscore or space) becomes a token of its own. \p{L} keeps accented letters inside words.
+# Same tokens as the lesson's regex (text.tokenize): a punctuation mark (anything but a letter,
+# digit, apostrophe, underscore or space) becomes a token of its own. \p{L} keeps accented
+# letters inside words. TensorFlow's regular expressions (RE2) and its whitespace split know
+# only ASCII spaces, where Python's know every Unicode one: the no-break space of "Hola,\u00a0Tom"
+# would become a token. So every character Python calls a space becomes " " first.
+_UNICODE_SPACE = r"[\p{Z}\x{1c}-\x{1f}\x{85}]"
 _PUNCTUATION = r"([^\p{L}\p{N}\s'_])"
 
 
 def standardize_source(text: tf.Tensor) -> tf.Tensor:
-    """Lowercase and put spaces around punctuation, so splitting on whitespace gives the tokens."""
-    text = tf.strings.lower(text, encoding="utf-8")
+    """Lowercase and put spaces around punctuation, so splitting on whitespace gives the tokens
+    (the same tokens as ``text.tokenize``)."""
+    text = tf.strings.regex_replace(tf.strings.lower(text, encoding="utf-8"), _UNICODE_SPACE, " ")
     return tf.strings.strip(tf.strings.regex_replace(text, _PUNCTUATION, r" \1 "))
 
 

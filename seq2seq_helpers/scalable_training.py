@@ -13,8 +13,9 @@ Distribution uses TensorFlow's own strategies; pass one as ``strategy``:
 from __future__ import annotations
 
 import json
+import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from seq2seq_helpers.scalable import (
     Vectorizers,
     build_scalable_inference_models,
     build_scalable_model,
+    check_positive_integers,
     compile_scalable_model,
     default_bucket_boundaries,
     make_dataset,
@@ -74,19 +76,24 @@ class ScalableTranslator:
     The model is notebook 07's (``build_scalable_model``), notebook 09's with attention
     (``build_attention_model``), notebook 10's Transformer (``build_transformer_model``) or the
     lesson's one-hot model fed from the same ids (``architecture="lesson"`` in
-    ``train_scalable``); ``architecture`` tells which, from the model's layers. All four decode
-    through the same interface (``step_model``) and the same greedy and beam search code.
+    ``train_scalable``); ``architecture`` tells which: as ``train_scalable`` or the saved folder
+    recorded it, or else (a model built by hand, a folder saved before saves recorded it) read
+    from the model's layers. All four decode through the same interface (``step_model``) and
+    the same greedy and beam search code.
     """
 
     model: keras.Model
     vectorizers: Vectorizers
     max_source_length: int
     max_target_length: int
+    recorded_architecture: str | None = None
     _inference: tuple[keras.Model, keras.Model] | None = field(default=None, repr=False)
     _decoders: dict = field(default_factory=dict, repr=False)
 
     @property
     def architecture(self) -> str:
+        if self.recorded_architecture is not None:
+            return self.recorded_architecture
         if is_transformer(self.model):
             return "transformer"
         if has_attention(self.model):
@@ -142,6 +149,7 @@ class ScalableTranslator:
             "target_vocabulary": self.vectorizers.target_vocabulary,
             "max_source_length": self.max_source_length,
             "max_target_length": self.max_target_length,
+            "architecture": self.architecture,
         }
         (folder / VECTORIZERS_FILE).write_text(
             json.dumps(settings, ensure_ascii=False), encoding="utf-8"
@@ -150,15 +158,19 @@ class ScalableTranslator:
 
     @classmethod
     def load(cls, folder: str | Path) -> ScalableTranslator:
-        """Load a translator saved with ``save`` (the model without its optimizer)."""
+        """Load a translator saved with ``save`` (the model without its optimizer). A folder
+        saved before saves recorded the architecture still loads: it is read from the layers."""
         folder = Path(folder)
         with read_saved_settings(folder, VECTORIZERS_FILE, "07_scaling_up") as settings:
             lengths = settings["max_source_length"], settings["max_target_length"]
             vectorizers = vectorizers_from_vocabularies(
                 settings["source_vocabulary"], settings["target_vocabulary"], *lengths
             )
+            architecture = settings.get("architecture")
+            if architecture not in (None, *ARCHITECTURES):
+                raise KeyError(f"architecture {architecture!r} is none of {ARCHITECTURES}")
         model = keras.models.load_model(folder / MODEL_FILE, compile=False)
-        return cls(model, vectorizers, *lengths)
+        return cls(model, vectorizers, *lengths, recorded_architecture=architecture)
 
     def source_tokens(self, sentence: str) -> list[str]:
         """The source tokens at the model's input positions (standardized, cut to the limit)."""
@@ -288,8 +300,8 @@ def train_scalable(
     *,
     max_source_length: int,
     max_target_length: int,
-    latent_dim: int = 256,
-    embedding_dim: int = 128,
+    latent_dim: int | None = None,
+    embedding_dim: int | None = None,
     epochs: int = 20,
     batch_size: int = 64,
     validation_split: float = 0.2,
@@ -302,7 +314,7 @@ def train_scalable(
     bucketing: bool = True,
     jit_compile: bool | str = "auto",
     architecture: str = "scalable",
-    attention_score: str = "luong",
+    attention_score: str | None = None,
     bidirectional: bool = False,
     transformer_sizes: dict | None = None,
 ) -> tuple[ScalableTranslator, dict[str, list[float]]]:
@@ -315,21 +327,47 @@ def train_scalable(
     vocabularies (see ``make_vectorizers``). ``bucketing`` batches sentences of similar length
     together, each batch cut to its longest sentence (see ``make_dataset``). ``jit_compile`` goes
     to ``compile`` (``True`` compiles each training step with XLA; Keras' ``"auto"`` leaves it
-    off on a CPU-only machine).
+    off on a CPU-only machine and turns it on with a GPU); when the compiled model uses XLA,
+    batches are padded to their bucket's edge, so XLA sees a few shapes only.
 
+    ``latent_dim`` (256 unless given) and ``embedding_dim`` (128) size the LSTM models.
     ``architecture`` chooses the model: ``"scalable"`` (notebook 07), ``"attention"`` (notebook
-    09; ``attention_score`` ``"luong"`` or ``"bahdanau"``, ``bidirectional`` encoder or not), or
+    09; ``attention_score`` ``"luong"`` (the default) or ``"bahdanau"``, ``bidirectional``
+    encoder or not; other models refuse these two), or
     ``"lesson"``: the lesson's one-hot model (``models.build_training_model``, no masking), fed
     one-hot rows made batch by batch from the same ids, so any number of pairs fits in memory;
     it is compiled with ``categorical_crossentropy`` as in the lesson (padding counted in the
     loss). Pass ``optimizer="rmsprop"`` and ``bucketing=False`` to train it exactly the lesson's
     way (every sentence padded to the longest). ``"transformer"``: notebook 10's model, sized by
     ``transformer_sizes`` (``model_dim``, ``num_heads``, ``num_layers``, ``ff_dim``,
-    ``dropout``; see ``build_transformer_model``; ``latent_dim`` and ``embedding_dim`` are not
-    used), compiled like the scalable model.
+    ``dropout``; see ``build_transformer_model``; it refuses ``latent_dim`` and
+    ``embedding_dim``), compiled like the scalable model.
+
+    Every argument that would change nothing for the chosen architecture is refused with a
+    ValueError rather than ignored, as are bad sizes and settings.
     """
     if architecture not in ARCHITECTURES:
         raise ValueError(f"architecture must be one of {ARCHITECTURES}, got {architecture!r}.")
+    if architecture == "transformer" and (latent_dim is not None or embedding_dim is not None):
+        raise ValueError(
+            "latent_dim and embedding_dim size the LSTM models; the Transformer ignores them. "
+            "Size it with transformer_sizes=dict(model_dim=..., ff_dim=...) instead."
+        )
+    if architecture != "attention" and (attention_score is not None or bidirectional):
+        raise ValueError(
+            "attention_score and bidirectional are options of architecture='attention'; the "
+            f"{architecture!r} model has no attention: leave them out or choose 'attention'."
+        )
+    latent_dim = 256 if latent_dim is None else latent_dim
+    embedding_dim = 128 if embedding_dim is None else embedding_dim
+    several_workers = isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+    if several_workers and architecture == "lesson":
+        raise ValueError("The lesson's one-hot model is not trained on several workers here.")
+    if several_workers and callbacks:
+        raise ValueError(
+            "callbacks are not supported with MultiWorkerMirroredStrategy: train_scalable "
+            "trains with its own loop there (Keras' fit does not run on several workers)."
+        )
     if transformer_sizes is not None and architecture != "transformer":
         raise ValueError(
             f"transformer_sizes is for architecture='transformer', not {architecture!r}."
@@ -341,13 +379,17 @@ def train_scalable(
         )
     if not 0 <= validation_split < 1:
         raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}.")
-    if batch_size < 1 or epochs < 1:
-        raise ValueError(f"batch_size and epochs must be positive, got {batch_size}, {epochs}.")
+    check_positive_integers(batch_size=batch_size, epochs=epochs)
+    if not pairs:
+        raise ValueError("train_scalable needs at least one (source, target) pair; got none.")
+    split = len(pairs) - int(len(pairs) * validation_split)
+    if validation_split > 0 and split == len(pairs):
+        raise ValueError(
+            f"validation_split={validation_split} of {len(pairs)} pairs keeps no pair for "
+            "validation: pass more pairs, a larger validation_split, or validation_split=0."
+        )
     vectorizers = make_vectorizers(pairs, max_source_length, max_target_length, max_tokens)
     inputs, targets = vectorize_pairs(vectorizers, pairs)
-    split = len(pairs) - int(len(pairs) * validation_split)
-    if split < 1:
-        raise ValueError("validation_split leaves no training pair; use more pairs.")
     strategy = strategy or tf.distribute.get_strategy()  # the default: this one device
     with strategy.scope():
         if isinstance(optimizer, keras.optimizers.Optimizer):
@@ -355,43 +397,51 @@ def train_scalable(
             # optimizer used before (say, by the previous run of a learning curve) keeps state.
             optimizer = optimizer.__class__.from_config(optimizer.get_config())
         sizes = len(vectorizers.source_vocabulary), len(vectorizers.target_vocabulary)
-        if architecture == "lesson":
-            model = build_training_model(*sizes, latent_dim)
-            model.compile(
-                optimizer=optimizer,
-                loss="categorical_crossentropy",
-                metrics=["accuracy"],
-                jit_compile=jit_compile,
-            )
-        else:
+
+        def build_and_compile(source_positions: int, target_positions: int) -> keras.Model:
+            if architecture == "lesson":
+                lesson = build_training_model(*sizes, latent_dim)
+                lesson.compile(
+                    optimizer=optimizer,
+                    loss="categorical_crossentropy",
+                    metrics=["accuracy"],
+                    jit_compile=jit_compile,
+                )
+                return lesson
             if architecture == "transformer":
-                # For XLA, batches are padded to their bucket's edge, source and target alike,
-                # up to the longer of the two lengths: both position tables must reach it.
-                padded = max(max_source_length, max_target_length) if jit_compile is True else 0
-                model = build_transformer_model(
+                built = build_transformer_model(
                     *sizes,
-                    max_source_length=max(max_source_length, padded),
-                    max_target_length=max(max_target_length, padded),
+                    max_source_length=source_positions,
+                    max_target_length=target_positions,
                     **(transformer_sizes or {}),
                 )
             elif architecture == "attention":
-                model = build_attention_model(
-                    *sizes, latent_dim, embedding_dim, attention_score, bidirectional
+                built = build_attention_model(
+                    *sizes, latent_dim, embedding_dim, attention_score or "luong", bidirectional
                 )
             else:
-                model = build_scalable_model(*sizes, latent_dim, embedding_dim)
-            compile_scalable_model(model, optimizer, jit_compile=jit_compile)
+                built = build_scalable_model(*sizes, latent_dim, embedding_dim)
+            return compile_scalable_model(built, optimizer, jit_compile=jit_compile)
+
+        model = build_and_compile(max_source_length, max_target_length)
+        # Whether the training step runs under XLA is what compile made of jit_compile, not the
+        # argument: Keras' "auto" turns XLA on when a GPU is present (and off under a
+        # tf.distribute strategy or for layers XLA cannot run). XLA compiles one program per
+        # batch shape, so its batches are padded to their bucket's edge, source and target
+        # alike, up to the longer of the two lengths: the Transformer's position tables must
+        # reach it (the model is built again with longer tables).
+        xla = model.jit_compile is True
+        longest = max(max_source_length, max_target_length)
+        if (
+            xla
+            and architecture == "transformer"
+            and longest > min(max_source_length, max_target_length)
+        ):
+            model = build_and_compile(longest, longest)
     warn_about_data_and_lengths(
         pairs[:split], vectorizers, max_source_length, max_target_length, model.count_params()
     )
-    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
-        if architecture == "lesson":
-            raise ValueError("The lesson's one-hot model is not trained on several workers here.")
-        if callbacks:
-            raise ValueError(
-                "callbacks are not supported with MultiWorkerMirroredStrategy: train_scalable "
-                "trains with its own loop there (Keras' fit does not run on several workers)."
-            )
+    if several_workers:
         arrays = (inputs[0], inputs[1], targets)
         history = _fit_on_several_workers(
             model, strategy, arrays, split, batch_size, epochs, seed, verbose
@@ -408,7 +458,7 @@ def train_scalable(
             batch_size,
             seed=seed,
             bucket_boundaries=boundaries,
-            pad_to_bucket_edge=jit_compile is True,
+            pad_to_bucket_edge=xla,
         )
         validation = None
         if split < len(pairs):
@@ -418,7 +468,7 @@ def train_scalable(
                 batch_size,
                 shuffle=False,
                 bucket_boundaries=boundaries,
-                pad_to_bucket_edge=jit_compile is True,
+                pad_to_bucket_edge=xla,
             )
         if architecture == "lesson":
             train = train.map(to_one_hot(*sizes))
@@ -431,7 +481,9 @@ def train_scalable(
             verbose=verbose,
             shuffle=False,  # the dataset shuffles itself, every epoch
         ).history
-    translator = ScalableTranslator(model, vectorizers, max_source_length, max_target_length)
+    translator = ScalableTranslator(
+        model, vectorizers, max_source_length, max_target_length, recorded_architecture=architecture
+    )
     return translator, history
 
 
@@ -521,45 +573,41 @@ def _fit_on_several_workers(
 
 class TimeBudget(keras.callbacks.Callback):
     """Stop training once ``seconds`` of wall time have passed (checked after every batch), so
-    that models are compared after the same time rather than the same number of epochs."""
+    that models are compared after the same time rather than the same number of epochs.
+    ``clock`` (seconds, ``time.perf_counter`` by default) is there for the tests."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.perf_counter):
         super().__init__()
         if not seconds > 0:
             raise ValueError(f"seconds must be positive, got {seconds!r}.")
         self.seconds = seconds
+        self.clock = clock
         self.started = None
 
     def on_train_begin(self, logs=None):
-        import time
-
-        self.started = time.perf_counter()
+        self.started = self.clock()
 
     def on_train_batch_end(self, batch, logs=None):
-        import time
-
-        if time.perf_counter() - self.started > self.seconds:
+        if self.clock() - self.started > self.seconds:
             self.model.stop_training = True
 
 
 class EpochTimes(keras.callbacks.Callback):
     """Records the wall time of every epoch (``seconds``, validation included), to compare
     models' training speed: ``samples_per_second(n)`` divides ``n`` training pairs by the median
-    epoch time, leaving out the first epoch, which also traces the training step."""
+    epoch time, leaving out the first epoch, which also traces the training step. ``clock`` as
+    for ``TimeBudget``."""
 
-    def __init__(self):
+    def __init__(self, clock: Callable[[], float] = time.perf_counter):
         super().__init__()
+        self.clock = clock
         self.seconds: list[float] = []
 
     def on_epoch_begin(self, epoch, logs=None):
-        import time
-
-        self.started = time.perf_counter()
+        self.started = self.clock()
 
     def on_epoch_end(self, epoch, logs=None):
-        import time
-
-        self.seconds.append(time.perf_counter() - self.started)
+        self.seconds.append(self.clock() - self.started)
 
     def samples_per_second(self, samples: int) -> float:
         if not self.seconds:
@@ -642,7 +690,6 @@ def learning_curve(
     Introduced in notebooks/08_fast_decoding_and_evaluation.ipynb; the benchmark uses it too.
     """
     import math
-    import time
 
     from seq2seq_helpers.evaluation import translation_scores
 

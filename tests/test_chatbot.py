@@ -45,10 +45,17 @@ def test_over_long_input_is_truncated_not_an_error(bot):
     assert any("keeping the first" in note for note in bot.last_notes)
 
 
-def test_sampling_is_seeded(bot):
+def test_sampling_is_seeded_and_really_samples(bot):
     first = [bot.respond("hi", temperature=1.5, seed=s) for s in range(5)]
     again = [bot.respond("hi", temperature=1.5, seed=s) for s in range(5)]
     assert first == again
+    # At a high temperature every word is about as likely as any other: a reply sampled there
+    # is never the memorized greedy one, and different seeds give different replies. (Greedy
+    # decoding, or a sampler that ignored the temperature or the seed, fails here.)
+    greedy = bot.respond("hi")
+    hot = [bot.respond("hi", temperature=50.0, seed=s) for s in range(5)]
+    assert greedy not in hot, hot
+    assert len(set(hot)) == len(hot), hot
 
 
 def test_save_load_round_trip_and_refusal(bot, tmp_path):

@@ -34,6 +34,55 @@ def test_the_readme_shows_the_committed_table_and_how_it_was_run():
     assert how_it_was_run(report) in readme
 
 
+def readme_table() -> dict[str, list[str]]:
+    """The README's table of every model, read back from its Markdown: row label -> cells."""
+    lines = README.read_text(encoding="utf-8").splitlines()
+    start = lines.index(
+        "| | lesson's one-hot LSTM | scalable LSTM | LSTM + attention | Transformer |"
+    )
+    rows = {}
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        label, *cells = (cell.strip() for cell in line.strip("|").split("|"))
+        rows[label] = cells
+    return rows
+
+
+def test_every_cell_of_the_readmes_table_is_the_committed_runs_figure():
+    """Read independently of every_model_table: the numbers in the README's Markdown, parsed
+    back, are the JSON's figures to the digits shown."""
+    results = load_every_model()["results"]
+    models = ["onehot", "scalable", "attention", "transformer"]  # the columns, left to right
+    rows = readme_table()
+    figures = {  # row label -> (figure, scale to the unit shown, decimals shown)
+        "parameters": ("parameters", 1, 0),
+        "training-array memory (MB)": ("training_array_bytes", 1e-6, 1),
+        "training samples/s": ("samples_per_second", 1, 0),
+        "epochs in the time budget": ("epochs_trained", 1, 0),
+        "wall time to the best val loss (s)": ("seconds_to_best_epoch", 1, 0),
+        "greedy ms/sentence": ("decode_ms_per_sentence", 1, 2),
+        "beam 5 ms/sentence": ("decode_ms_per_sentence_beam5", 1, 2),
+        "test BLEU, greedy": ("bleu", 1, 2),
+        "test BLEU, beam 5": ("bleu_beam5", 1, 2),
+        "test chrF, greedy": ("chrf", 1, 1),
+        "test chrF, beam 5": ("chrf_beam5", 1, 1),
+    }
+    checked = 0
+    for label, (key, scale, decimals) in figures.items():
+        for model, cell in zip(models, rows[label], strict=True):
+            shown = float(cell.replace(",", ""))
+            assert abs(shown - results[model][key] * scale) <= 0.5 * 10**-decimals, (label, model)
+            checked += 1
+    for index, bucket in enumerate(results["attention"]["by_length"]):
+        for metric, name in (("bleu", "BLEU"), ("chrf", "chrF")):
+            label = f"{name}, {bucket['bucket']} words ({bucket['sentences']})"
+            for model, cell in zip(models, rows[label], strict=True):
+                assert abs(float(cell) - results[model]["by_length"][index][metric]) <= 0.05
+                checked += 1
+    assert len(rows) * len(models) == checked  # no row of the README left unchecked
+
+
 def test_the_table_has_a_column_per_model_and_a_row_per_figure():
     report = load_every_model()
     lines = every_model_table(report).splitlines()

@@ -73,6 +73,18 @@ def test_download_check_and_split_by_english_sentence(server, tmp_path):
     assert "31 training pairs" in result.summary() and "min per epoch" in result.summary()
 
 
+def test_the_epoch_time_estimate_uses_the_committed_benchmarks_speed(tmp_path):
+    import json
+
+    from seq2seq_helpers.model_table import EVERY_MODEL_FILE
+    from seq2seq_helpers.public_corpus import ConvertedCorpus
+
+    speed = json.loads(EVERY_MODEL_FILE.read_text())["results"]["scalable"]["samples_per_second"]
+    pairs = round(speed * 60 * 7)  # seven minutes of training at that speed
+    summary = ConvertedCorpus(tmp_path / "a", tmp_path / "b", pairs, 10, pairs).summary()
+    assert "about 7 min per epoch" in summary and f"(~{round(speed):,} samples/s" in summary
+
+
 def test_both_translations_of_a_sentence_stay_together():
     pairs = [("A.", "Uno."), ("a.", "Otro."), ("B.", "Dos."), ("C.", "Tres.")]
     for seed in range(10):

@@ -183,9 +183,40 @@ def test_scalable_translator_learns_and_translates_in_batches():
         ScalableTranslator.load(folder.parent / "nothing")
 
 
-def test_train_scalable_bad_arguments():
-    with pytest.raises(ValueError, match="validation_split"):
-        train_scalable(PAIRS, max_source_length=4, max_target_length=4, validation_split=1.5)
+def test_train_scalable_refuses_bad_arguments_and_arguments_that_would_do_nothing():
+    import tensorflow as tf
+
+    def train(**settings):
+        settings = {"validation_split": 0, "epochs": 1, "verbose": 0, **settings}
+        return train_scalable(PAIRS, max_source_length=4, max_target_length=4, **settings)
+
+    refused = {
+        "architecture must be one of": dict(architecture="gru"),
+        "validation_split must be in": dict(validation_split=1.5),
+        "batch_size must be a positive integer": dict(batch_size=0),
+        "epochs must be a positive integer": dict(epochs=2.5),
+        "keeps no pair for validation": dict(validation_split=0.2),  # 0.2 of 4 pairs: none
+        "Size it with transformer_sizes": dict(architecture="transformer", latent_dim=64),
+        "the Transformer ignores them": dict(architecture="transformer", embedding_dim=8),
+        "the 'scalable' model has no attention": dict(attention_score="bahdanau"),
+        "the 'lesson' model has no attention": dict(architecture="lesson", bidirectional=True),
+        "the 'transformer' model has no attention": dict(
+            architecture="transformer", attention_score="luong"
+        ),
+    }
+    for message, settings in refused.items():
+        with pytest.raises(ValueError, match=message):
+            train(**settings)
+    with pytest.raises(ValueError, match="at least one .source, target. pair"):
+        train_scalable([], max_source_length=4, max_target_length=4)
+    # On several workers: no callbacks, no lesson model. (An unstarted strategy object is enough:
+    # the arguments are refused before the strategy is used.)
+    several_workers = object.__new__(tf.distribute.MultiWorkerMirroredStrategy)
+    stop = keras.callbacks.EarlyStopping()
+    with pytest.raises(ValueError, match="callbacks are not supported"):
+        train(strategy=several_workers, callbacks=[stop])
+    with pytest.raises(ValueError, match="not trained on several workers"):
+        train(strategy=several_workers, architecture="lesson")
 
 
 DISTRIBUTED_SCRIPT = textwrap.dedent(
@@ -195,22 +226,48 @@ DISTRIBUTED_SCRIPT = textwrap.dedent(
     tf.config.set_logical_device_configuration(
         cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()]
     )
+    import keras
+    import numpy as np
     from seq2seq_helpers.scalable_training import train_scalable
-    pairs = [("I am tired.", "Estoy cansado."), ("We eat bread.", "Comemos pan.")] * 8
+    # Every target has 4 tokens (3 words and <END>), so both halves of a batch hold as many real
+    # tokens: see the test's docstring.
+    pairs = [("I am tired.", "Estoy cansado."), ("We eat bread.", "Comemos pan."),
+             ("You are late.", "Llegas tarde."), ("They run fast.", "Corren rápido.")] * 4
+
+    def train(strategy, learning_rate=0.5):
+        keras.utils.set_random_seed(0)
+        return train_scalable(
+            pairs, max_source_length=6, max_target_length=8, latent_dim=16, embedding_dim=8,
+            epochs=3, batch_size=12, validation_split=0.25, strategy=strategy, verbose=0,
+            optimizer=keras.optimizers.SGD(learning_rate), bucketing=False,
+        )  # (bucketed validation batches of odd sizes fail in Keras' evaluate on 2 devices)
+
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-    translator, history = train_scalable(
-        pairs, max_source_length=5, max_target_length=5, latent_dim=16, embedding_dim=8,
-        epochs=3, batch_size=8, validation_split=0.25, strategy=strategy, verbose=0,
-    )
+    translator, history = train(strategy)
     variable = translator.model.get_layer("decoder_dense").kernel
     print("replicas", strategy.num_replicas_in_sync)
     print("mirrored", type(variable.value if hasattr(variable, "value") else variable).__name__)
     print("epochs", len(history["loss"]), len(history["val_loss"]))
+    # The same training on one device.
+    single, single_history = train(None)
+    initial, _ = train(None, learning_rate=0.0)
+    pairs_of_weights = list(zip(translator.model.get_weights(), single.model.get_weights()))
+    print("difference", max(float(np.abs(a - b).max()) for a, b in pairs_of_weights))
+    moved = zip(single.model.get_weights(), initial.model.get_weights())
+    print("moved", max(float(np.abs(a - b).max()) for a, b in moved))
+    losses = np.array([history["loss"], history["val_loss"]])
+    single_losses = np.array([single_history["loss"], single_history["val_loss"]])
+    print("losses", float(np.abs(losses - single_losses).max()))
     """
 )
 
 
-def test_mirrored_strategy_on_two_logical_cpu_devices():
+def test_mirrored_strategy_on_two_logical_cpu_devices_trains_as_one_device_does():
+    """Each device takes half of the batch and the gradients are averaged: the same weights and
+    losses as one device, over three epochs of one batch of 12 pairs (one batch per epoch, so
+    the shuffled order, which differs under the strategy, plays no part). Only when both halves
+    hold as many real target tokens: Keras averages the two devices' masked means, where one
+    device takes the mean over every real token of the batch."""
     # A fresh process: logical devices must be configured before TensorFlow starts.
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     result = subprocess.run(
@@ -222,7 +279,14 @@ def test_mirrored_strategy_on_two_logical_cpu_devices():
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "replicas 2" in result.stdout
+    assert "mirrored Mirrored" in result.stdout  # one variable with a copy on each device
     assert "epochs 3 3" in result.stdout
+    figures = dict(line.split() for line in result.stdout.splitlines() if len(line.split()) == 2)
+    # Three SGD steps of size 0.5 move the weights by a few hundredths; the batch split between
+    # the two devices, with its gradients averaged, gives the same weights and losses.
+    assert float(figures["moved"]) > 0.01
+    assert float(figures["difference"]) < 1e-5
+    assert float(figures["losses"]) < 1e-5
 
 
 def test_max_tokens_caps_the_vocabularies_and_rare_words_become_unk_in_training():
@@ -389,3 +453,56 @@ def test_learning_curve_gives_every_size_the_same_number_of_examples():
     assert [point["epochs"] for point in points] == [6, 2]  # 36 / 6 and 36 / 18 training pairs
     with pytest.raises(ValueError, match="examples"):
         learning_curve(pairs, PAIRS, [8], examples=0, **settings)
+
+
+class FakeClock:
+    """A clock for the callbacks that moves ``tick`` seconds every time it is read."""
+
+    def __init__(self, tick: float):
+        self.now, self.tick = 0.0, tick
+
+    def __call__(self) -> float:
+        self.now += self.tick
+        return self.now
+
+
+def test_time_budget_stops_training_after_the_batch_that_spends_it():
+    from seq2seq_helpers.scalable_training import TimeBudget
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.zeros((20, 2)), np.zeros((20, 1))
+    # One second per read: training starts at 1 s, batch n ends at n + 1 s; past 3.5 s of
+    # budget after the fourth batch, in the first of 5 epochs of 20 batches.
+    history = model.fit(
+        x, y, batch_size=1, epochs=5, verbose=0, callbacks=[TimeBudget(3.5, FakeClock(1.0))]
+    )
+    assert int(model.optimizer.iterations) == 4
+    assert len(history.history["loss"]) == 1
+    # A budget never spent lets every epoch run.
+    history = model.fit(
+        x, y, batch_size=10, epochs=3, verbose=0, callbacks=[TimeBudget(1e9, FakeClock(1.0))]
+    )
+    assert len(history.history["loss"]) == 3
+    with pytest.raises(ValueError, match="seconds must be positive"):
+        TimeBudget(0)
+
+
+def test_epoch_times_measure_each_epoch_and_leave_the_first_out_of_the_speed():
+    from seq2seq_helpers.scalable_training import EpochTimes
+
+    times = EpochTimes(FakeClock(0.0))
+    with pytest.raises(ValueError, match="No epoch has finished"):
+        times.samples_per_second(100)
+    for epoch, seconds in enumerate([9.0, 2.0, 4.0, 3.0]):  # the first epoch traces: slow
+        times.clock.tick = 0.0
+        times.on_epoch_begin(epoch)
+        times.clock.tick = seconds
+        times.on_epoch_end(epoch)
+    assert times.seconds == [9.0, 2.0, 4.0, 3.0]
+    assert times.samples_per_second(300) == 100.0  # 300 pairs / the median of 2, 4, 3 s
+    only_one = EpochTimes(FakeClock(5.0))
+    only_one.on_epoch_begin(0)
+    only_one.on_epoch_end(0)
+    assert only_one.samples_per_second(50) == 10.0  # one epoch: it is all there is

@@ -1,11 +1,17 @@
 """Greedy and beam search over the one decoding interface, on a toy model whose probabilities
-are a fixed table, so the right answers can be worked out by hand."""
+are a fixed table, so the right answers can be worked out by hand; and every model family's
+interface, fed the reference target, gives its training model's probabilities."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
+from seq2seq_helpers.attention import build_attention_model
+from seq2seq_helpers.models import build_training_model
+from seq2seq_helpers.scalable import build_scalable_model
 from seq2seq_helpers.search import StepModel, make_beam_decoder, make_greedy_decoder
+from seq2seq_helpers.transformer import build_transformer_model
 
 START, END, A, B, C = 2, 3, 4, 5, 6
 VOCABULARY = 7
@@ -100,3 +106,54 @@ def test_empty_batches_and_bad_arguments():
         make_beam_decoder(TRAP, 2, 3, alpha="0.7")
     with pytest.raises(ValueError, match="max_length"):
         make_greedy_decoder(TRAP, max_length=0)
+
+
+# -- every model family: its decoding interface gives the training model's probabilities -------
+
+FAMILIES = {
+    "lesson": lambda s, t: build_training_model(s, t, 8),
+    "scalable": lambda s, t: build_scalable_model(s, t, 8, 4),
+    "attention": lambda s, t: build_attention_model(s, t, 8, 4),
+    "attention, bahdanau, bidirectional": lambda s, t: build_attention_model(
+        s, t, 8, 4, score="bahdanau", bidirectional=True
+    ),
+    "transformer": lambda s, t: build_transformer_model(
+        s, t, max_source_length=6, max_target_length=6, model_dim=8, num_heads=2, num_layers=2,
+        ff_dim=16, dropout=0.0,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_the_decoding_interface_under_teacher_forcing_equals_the_training_model(family):
+    """Feed the reference target one token at a time through ``step_model`` (the inference
+    models every search uses): each step's probabilities must be the training model's at that
+    position. Weights are random and large, so a wrong state, a missing mask or a layer that is
+    not the trained one shows."""
+    from tiny_models import PAIRS
+
+    from seq2seq_helpers.scalable import make_vectorizers, vectorize_pairs
+    from seq2seq_helpers.scalable_training import ScalableTranslator, one_hot_rows
+
+    vectorizers = make_vectorizers(PAIRS, 6, 6)
+    sizes = len(vectorizers.source_vocabulary), len(vectorizers.target_vocabulary)
+    keras.utils.set_random_seed(3)
+    model = FAMILIES[family](*sizes)
+    rng = np.random.default_rng(3)
+    model.set_weights([rng.normal(0, 0.5, w.shape).astype("float32") for w in model.get_weights()])
+    architecture = family.split(",")[0]
+    translator = ScalableTranslator(model, vectorizers, 6, 6, recorded_architecture=architecture)
+    (sources, decoder_inputs), _ = vectorize_pairs(vectorizers, PAIRS[4:8])  # 4 or 5 tokens
+    assert (sources == 0).any(), "some sources are padded"
+    if architecture == "lesson":  # one-hot rows in, padding all zeros
+        expected = model([one_hot_rows(sources, sizes[0]), one_hot_rows(decoder_inputs, sizes[1])])
+    else:
+        expected = model([sources, decoder_inputs])
+    step_model = translator.step_model
+    state = step_model.encode(tf.constant(sources))
+    for position in range(decoder_inputs.shape[1]):
+        probabilities, state, _ = step_model.step(tf.constant(decoder_inputs[:, position]), state)
+        real = decoder_inputs[:, position] != 0
+        np.testing.assert_allclose(
+            np.asarray(probabilities)[real], np.asarray(expected)[real, position], atol=2e-5
+        )

@@ -57,3 +57,37 @@ def test_prepare_training_setup_rejects_empty_and_tokenless():
         prepare_training_setup([])
     with pytest.raises(ValueError, match="no tokens"):
         prepare_training_setup([("   ", "Hola.")])
+
+
+# Text that tells two tokenizers apart: combining marks, Unicode spaces, ¿¡, digits, apostrophes.
+TRICKY = [
+    "Cafe\u0301 con leche, por favor.",  # é as e + a combining accent
+    "Hola,\u00a0Tom!\u202fQué\u3000tal?",  # no-break, narrow no-break and ideographic spaces
+    "¿Qué?¡Ya!",
+    "Tengo 2 gatos, 3,5 kg y x² m.",
+    "I don't know O'Brien's dog — don’t ask.",  # straight and curly apostrophes, a dash
+    "ΟΔΟΣ\tstraße\nİstanbul ＡＢＣ１",  # Greek final sigma, ß, a dotted capital I, full width
+    "under_score...!!",
+]
+
+
+def test_tokenize_and_the_vectorizers_split_text_identically():
+    """The scalable path's TextVectorization (TensorFlow's regular expressions) and tokenize
+    (Python's) must agree token for token: sentence lengths, the length warnings and the
+    unknown-word warnings of the scalable models are all counted with tokenize."""
+    from seq2seq_helpers.scalable import make_vectorizers
+
+    longest = max(len(tokenize(sentence)) for sentence in TRICKY)
+    vectorizers = make_vectorizers([(s, s) for s in TRICKY], longest, longest + 1)
+    source = vectorizers.source_vocabulary
+    target = vectorizers.target_vocabulary
+    for sentence, source_ids, target_ids in zip(
+        TRICKY,
+        vectorizers.source(TRICKY).numpy(),
+        vectorizers.target(TRICKY).numpy(),
+    ):
+        tokens = tokenize(sentence)
+        assert [source[i] for i in source_ids if i] == tokens, sentence
+        assert [target[i] for i in target_ids if i] == ["<START>", *tokens, "<END>"], sentence
+    assert "[UNK]" not in {source[i] for i in vectorizers.source(TRICKY).numpy().ravel()}
+    assert all(token.strip() == token and token for token in source[2:])  # no space is a token

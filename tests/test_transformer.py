@@ -7,7 +7,7 @@ import warnings
 import keras
 import numpy as np
 import pytest
-from tiny_models import HELD_OUT, PAIRS, train_tiny_scalable
+from tiny_models import HELD_OUT, PAIRS, TARGET_TOKENS, train_tiny_scalable
 
 from seq2seq_helpers.scalable_training import ScalableTranslator, train_scalable
 from seq2seq_helpers.transformer import (
@@ -120,14 +120,26 @@ def tiny_translator():
             "transformer",
             learning_rate=0.005,
             transformer_sizes=dict(model_dim=32, num_heads=2, num_layers=1, ff_dim=64, dropout=0.0),
+            max_tokens=CAP,
         )
     return translator
+
+
+# 18 real target words of the 20 in PAIRS, so two that occur once ("casa", "coche") are [UNK]
+# in training, and the model learns to write [UNK] where they belong.
+CAP = 20
 
 
 def test_a_tiny_transformer_memorizes_and_tells_new_sentences_apart(tiny_translator):
     assert tiny_translator.architecture == "transformer"
     outputs = tiny_translator.translate_batch([source for source, _ in PAIRS])
-    assert outputs == [" ".join(tiny_translator.source_tokens(target)) for _, target in PAIRS]
+    vocabulary = set(tiny_translator.vectorizers.target_vocabulary)
+    assert len(vocabulary) == CAP and {"casa", "coche"}.isdisjoint(vocabulary)
+    capped = [
+        " ".join(word if word in vocabulary else "[UNK]" for word in target.split())
+        for target in TARGET_TOKENS
+    ]
+    assert outputs == capped
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         held_out = tiny_translator.translate_batch(HELD_OUT)
@@ -164,10 +176,14 @@ def test_the_search_attention_is_the_last_layers_mean_over_heads(tiny_translator
 
 
 def test_unknown_words_are_copied_from_the_most_attended_source_word(tiny_translator):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        outputs = tiny_translator.translate_batch(["I see the zebra."], replace_unknown=True)
-    assert "[UNK]" not in outputs[0]
+    sentence = "I have a red house."  # "casa" is outside the capped target vocabulary
+    source_words = ["i", "have", "a", "red", "house"]  # (and "." last, never copied)
+    (decoded,) = tiny_translator.decode([sentence])[0]
+    before = tiny_translator.words(decoded)
+    assert before == ["tengo", "una", "[UNK]", "roja", "."]  # the test can see a replacement
+    attended = source_words[int(np.argmax(decoded.attention[2, : len(source_words)]))]
+    (after,) = tiny_translator.translate_batch([sentence], replace_unknown=True)
+    assert after.split() == ["tengo", "una", attended, "roja", "."]
 
 
 def test_save_and_load_give_identical_translations(tiny_translator, tmp_path):
@@ -204,16 +220,45 @@ def test_without_the_explicit_source_mask_the_second_layer_reads_padding(random_
     assert second[..., 4:].max() > 0.01  # ... the second does not
 
 
-def test_the_transformer_trains_with_xla_on_batches_padded_to_their_bucket_edge():
-    # Sources of up to 6 tokens, targets of up to 8: XLA's padded batches reach 8 on both sides.
+def train_recording_the_padding(monkeypatch, **settings):
+    """A tiny Transformer trained one epoch, sources of up to 6 tokens and targets of up to 8;
+    returns it and the ``pad_to_bucket_edge`` of every dataset it was trained on."""
+    from seq2seq_helpers import scalable_training
+
+    padding = []
+
+    def make_dataset(*args, **options):
+        padding.append(options["pad_to_bucket_edge"])
+        return make_plain_dataset(*args, **options)
+
+    make_plain_dataset = scalable_training.make_dataset
+    monkeypatch.setattr(scalable_training, "make_dataset", make_dataset)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         translator = train_tiny_scalable(
             "transformer",
-            jit_compile=True,
             max_target_length=8,
             epochs=1,
             transformer_sizes=dict(model_dim=8, num_heads=2, num_layers=1, ff_dim=16),
+            **settings,
         )
+    return translator, padding
+
+
+def test_without_xla_batches_are_cut_to_their_longest_sentence(monkeypatch):
+    translator, padding = train_recording_the_padding(monkeypatch, jit_compile="auto")
+    assert translator.model.jit_compile is False  # "auto" on a machine without a GPU
+    assert padding == [False]
+    assert translator.model.get_layer("encoder_positions").max_length == 6
+
+
+def test_xla_from_auto_pads_batches_to_their_bucket_edge_and_trains(monkeypatch):
+    """Keras' "auto" turns XLA on when there is a GPU (Trainer._resolve_auto_jit_compile): here
+    it is made to, as a GPU would. XLA's padded batches reach 8 tokens on both sides, so both
+    position tables must reach 8 (a broadcast error inside the compiled step otherwise)."""
+    monkeypatch.setattr(keras.Model, "_resolve_auto_jit_compile", lambda model: True)
+    translator, padding = train_recording_the_padding(monkeypatch, jit_compile="auto")
+    assert translator.model.jit_compile is True
+    assert padding == [True]
     assert translator.model.get_layer("encoder_positions").max_length == 8
     assert len(translator.translate_batch(["I see the dog."])) == 1

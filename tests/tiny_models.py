@@ -14,6 +14,20 @@ PAIRS = [
     ("I have a red house.", "Tengo una casa roja."),
     ("You have a green car.", "Tienes un coche verde."),
 ]
+# The targets as a memorizing model outputs them: lowercased, punctuation a token of its own
+# (written out by hand, so tests do not compare the code's tokens with the code's tokens).
+TARGET_TOKENS = [
+    "veo el perro .",
+    "veo el gato .",
+    "ves el perro .",
+    "ves el gato .",
+    "el perro es grande .",
+    "el gato es pequeño .",
+    "el perro grande duerme .",
+    "el gato pequeño duerme .",
+    "tengo una casa roja .",
+    "tienes un coche verde .",
+]
 HELD_OUT = ["The dog sleeps.", "You see the big cat.", "I have a green house.", "The cat is big."]
 
 
@@ -44,9 +58,9 @@ def train_tiny_scalable(architecture, learning_rate=0.02, **settings):
     from seq2seq_helpers.scalable_training import train_scalable
 
     keras.utils.set_random_seed(0)
+    lstm_sizes = {} if architecture == "transformer" else {"latent_dim": 32, "embedding_dim": 16}
     settings = {
-        "latent_dim": 32,
-        "embedding_dim": 16,
+        **lstm_sizes,
         "max_source_length": 6,
         "max_target_length": 6,
         "epochs": 60,
