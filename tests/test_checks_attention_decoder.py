@@ -44,6 +44,23 @@ def test_a_missing_source_mask_is_named_with_the_weight_padding_gets():
     assert "no source mask" in str(feedback) and "padded source positions" in str(feedback)
     weight = float(str(feedback).split("weight up to ")[1].split(" ")[0])
     assert 0 < weight < 1
+    assert "mask=[None, source_mask]" in str(feedback) and "target_mask" in str(feedback)
+
+
+def test_masks_swapped_get_a_plain_message():
+    """mask=[source_mask, None] fails inside TensorFlow; the feedback says where each mask goes
+    instead of TensorFlow's operation text."""
+
+    def swapped_masks(decoder_outputs, encoder_outputs, source_mask, vocab):
+        context = layers.Attention()([decoder_outputs, encoder_outputs], mask=[source_mask, None])
+        vector = layers.Concatenate()([decoder_outputs, context])
+        vector = layers.Dense(decoder_outputs.shape[-1], activation="tanh")(vector)
+        return layers.Dense(vocab, activation="softmax")(vector)
+
+    feedback = checks.check_attention_decoder(swapped_masks)
+    assert not feedback
+    assert "source_mask (batch, source positions) is the value mask" in str(feedback)
+    assert "SelectV2" not in str(feedback) and "condition" not in str(feedback)
 
 
 def test_the_concatenation_order_is_named():

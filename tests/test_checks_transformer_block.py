@@ -13,7 +13,15 @@ from seq2seq_helpers.transformer import build_transformer_model
 
 
 def decoder_block(
-    *, causal=True, source_mask=True, pre_norm=True, residuals=(1, 1, 1), key_dim=None, swap=False
+    *,
+    causal=True,
+    source_mask=True,
+    pre_norm=True,
+    residuals=(1, 1, 1),
+    key_dim=None,
+    swap=False,
+    mask_keyword="value_mask",
+    activations=("relu", None),
 ):
     """A learner's block, right by default, with one typical mistake when asked."""
 
@@ -21,13 +29,15 @@ def decoder_block(
         width = x.shape[-1]
         attend_self = layers.MultiHeadAttention(num_heads, key_dim or width // num_heads)
         attend_source = layers.MultiHeadAttention(num_heads, key_dim or width // num_heads)
-        hidden, out = layers.Dense(ff_dim, activation="relu"), layers.Dense(width)
+        hidden = layers.Dense(ff_dim, activation=activations[0])
+        out = layers.Dense(width, activation=activations[1])
+        masks = {mask_keyword: mask if source_mask else None}
         branches = [
             lambda h: attend_self(h, h, use_causal_mask=causal),
             lambda h: (
                 attend_source(encoder_outputs, h)
                 if swap
-                else attend_source(h, encoder_outputs, value_mask=mask if source_mask else None)
+                else attend_source(h, encoder_outputs, **masks)
             ),
             lambda h: out(hidden(h)),
         ]
@@ -95,6 +105,9 @@ def test_check_decoder_block_passes_a_right_block_however_written():
         (dict(residuals=(1, 0, 1)), "the cross-attention has no residual connection"),
         (dict(key_dim=16), "key_dim = width // num_heads"),
         (dict(swap=True), "its output has the source's length"),
+        (dict(mask_keyword="attention_mask"), "attention_mask must be (batch, target, source)"),
+        (dict(activations=("relu", "relu")), "activations relu and relu: the first (ff_dim"),
+        (dict(activations=(None, None)), "activations linear and linear: the first (ff_dim"),
     ],
 )
 def test_check_decoder_block_names_each_typical_mistake(mistake, named):
@@ -111,9 +124,42 @@ def test_check_decoder_block_says_the_same_every_run():
 def test_check_decoder_block_on_unfinished_answers():
     assert "Not answered" in str(check_decoder_block(None))
     assert "returns None" in str(check_decoder_block(lambda *arguments: None))
-    assert "raised ZeroDivisionError" in str(check_decoder_block(lambda *arguments: 1 / 0))
+    zero = str(check_decoder_block(lambda *arguments: 1 / 0))
+    assert "raised ZeroDivisionError" in zero and "x.shape[-1]" not in zero  # no size hint
     one_attention = check_decoder_block(lambda x, e, m, h, f: layers.MultiHeadAttention(h, 8)(x, e))
     assert "1 MultiHeadAttention layer(s)" in str(one_attention)
+
+
+def residual(x, sub_block, name):
+    """Notebook 10's residual, dropout left out."""
+    h = layers.LayerNormalization(name=f"{name}_norm")(x)
+    return layers.Add(name=f"{name}_add")([x, sub_block(h)])
+
+
+@pytest.mark.parametrize("names", [("self", "cross", "ffn"), ("block", "block", "block")])
+def test_check_decoder_block_with_residual_wants_a_name_per_call(names):
+    def block(x, encoder_outputs, mask, num_heads, ff_dim):
+        width = x.shape[-1]
+        attend_self = layers.MultiHeadAttention(num_heads, width // num_heads)
+        attend_source = layers.MultiHeadAttention(num_heads, width // num_heads)
+        hidden, out = layers.Dense(ff_dim, activation="relu"), layers.Dense(width)
+        x = residual(x, lambda h: attend_self(h, h, use_causal_mask=True), names[0])
+        x = residual(x, lambda h: attend_source(h, encoder_outputs, value_mask=mask), names[1])
+        return residual(x, lambda h: out(hidden(h)), names[2])
+
+    feedback = check_decoder_block(block)
+    if len(set(names)) == 3:
+        assert feedback, feedback
+    else:
+        assert not feedback and "give each call of residual its own name" in str(feedback)
+        assert "x.shape[-1]" not in str(feedback)
+
+
+def test_check_decoder_block_gives_the_size_hint_on_shape_errors():
+    def notebook_sizes(x, encoder_outputs, mask, num_heads, ff_dim):
+        return layers.Add()([x, layers.Dense(32)(x)])  # the notebook's MODEL_DIM, not x's width
+
+    assert "take the sizes from x.shape[-1]" in str(check_decoder_block(notebook_sizes))
 
 
 def test_check_attention_parameters_names_each_mistake():

@@ -257,11 +257,13 @@ def check_attention_decoder(build: Callable | None) -> Feedback:
     case = _decoder_case(np.random.default_rng(7))
     try:
         got = np.asarray(model(case))
-    except Exception as error:  # e.g. a mask of the wrong length
+    except Exception as error:  # e.g. a mask in the wrong place: TensorFlow's text says little
         return report(
             False,
-            "your decoder fails on a batch (is each mask in its place? mask=[query mask, value "
-            f"mask], and source_mask is the value's): {_error(error)}",
+            "your decoder fails on a batch of 3 sentences of 5 target steps and 6 source "
+            f"positions ({type(error).__name__}). Is each mask in its place? The attention takes "
+            "mask=[query mask, value mask]: source_mask (batch, source positions) is the value "
+            "mask, the second; these decoder outputs have no target mask, so the first is None.",
         )
     expected_shape = (3, DECODER_TINY["target_steps"], vocab)
     if got.shape != expected_shape:
@@ -326,7 +328,10 @@ def _first_difference(model, case, got, attention_layer, weights) -> str:
         )
         return (
             "your attention gets no source mask: padded source positions receive weight up to "
-            f"{on_padding:.3f} (they should get 0). Call it with mask=[None, source_mask]."
+            f"{on_padding:.3f} (they should get 0). Call it with mask=[None, source_mask]: the "
+            "source mask is the value mask; the query mask is None because these decoder outputs "
+            "carry no target mask (here and in the inference decoder). The training model passes "
+            "target_mask there, so that its loss skips padded target steps."
         )
     if np.allclose(
         np.asarray(_reference_model(attention_layer, weights, context_first=True)(case)),

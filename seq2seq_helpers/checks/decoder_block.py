@@ -11,6 +11,7 @@ reproduces (post-norm, a missing residual connection, ...). The reference is the
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 import numpy as np
@@ -136,13 +137,22 @@ def _learner_model(decoder_block: Callable):
             return unanswered("my_decoder_block returns None: return the block's output tensor.")
         return keras.Model([x, encoder_outputs, source_mask], outputs)
     except Exception as error:  # the learner's code: report it in words
-        return report(
-            False,
-            f"my_decoder_block raised {type(error).__name__}: {error}"[:300]
-            + f" (the check calls it on {MODEL_DIM}-wide vectors with num_heads={HEADS} and "
-            f"ff_dim={FF_DIM}: take the sizes from x.shape[-1] and the arguments, not from the "
-            "notebook's MODEL_DIM, NUM_HEADS or FF_DIM).",
-        )
+        text = " ".join(str(error).split())
+        said = f"my_decoder_block raised {type(error).__name__}: {text}"[:300]
+        if re.search(r"The name .* is used \d+ times", text):
+            return report(
+                False,
+                said + " Each layer needs a name of its own: give each call of residual its "
+                "own name (for example 'self', 'cross' and 'ffn'), or leave the names out.",
+            )
+        if "shape" in text.lower():
+            return report(
+                False,
+                said + f" (the check calls it on {MODEL_DIM}-wide vectors with num_heads={HEADS} "
+                f"and ff_dim={FF_DIM}: take the sizes from x.shape[-1] and the arguments, not "
+                "from the notebook's MODEL_DIM, NUM_HEADS or FF_DIM).",
+            )
+        return report(False, said)
 
 
 def _layer_counts(model) -> Feedback | None:
@@ -163,6 +173,41 @@ def _layer_counts(model) -> Feedback | None:
             )
     if "LSTM" in kinds or "GRU" in kinds:
         return report(False, "the block has a recurrent layer: attention replaces it.")
+    return None
+
+
+def _attention_masks(model) -> Feedback | None:
+    """A 2-D mask passed as ``attention_mask`` (it must be (batch, target, source))."""
+    for layer in model.layers:
+        if type(layer).__name__ != "MultiHeadAttention":
+            continue
+        for node in getattr(layer, "_inbound_nodes", []):
+            mask = getattr(node, "arguments", None) and node.arguments.kwargs.get("attention_mask")
+            if mask is not None and len(getattr(mask, "shape", ())) == 2:
+                return report(
+                    False,
+                    "you pass source_mask as attention_mask: attention_mask must be (batch, "
+                    "target, source), one row per query position; a (batch, source) mask is "
+                    "value_mask: call the cross-attention with value_mask=source_mask.",
+                )
+    return None
+
+
+def _dense_activations(model) -> Feedback | None:
+    """The feed-forward part's activations: relu, then none (unless written as layers of their
+    own, which the comparison of outputs then judges)."""
+    kinds = {type(layer).__name__ for layer in model.layers}
+    if kinds & {"Activation", "ReLU"}:
+        return None
+    dense = [layer for layer in model.layers if type(layer).__name__ == "Dense"]
+    names = [getattr(layer.activation, "__name__", "?") for layer in dense]
+    if names != ["relu", "linear"]:
+        return report(
+            False,
+            f"your feed-forward Dense layers use the activations {names[0]} and {names[1]}: the "
+            "first (ff_dim units) uses relu, the second (back to x's width) none, so that what "
+            "it adds to x can be negative too.",
+        )
     return None
 
 
@@ -204,6 +249,9 @@ def check_decoder_block(decoder_block: Callable | None) -> Feedback:
     rng = np.random.default_rng(10)
     reference = _ReferenceBlock(rng)
     problem = _layer_counts(model)
+    for step in (_attention_masks, _dense_activations):
+        if problem is None:
+            problem = step(model)
     if problem is None:
         problem = _copy_reference_weights(model, reference)
     if problem is not None:  # (a Feedback that says "not yet" is falsy: test for None)
