@@ -3,7 +3,7 @@
 The SavedModel holds everything a translation needs, as TensorFlow graphs and tables: the source
 tokenizer, the model's ``StepModel`` (whatever ``translator.step_model`` is), the compiled greedy
 and beam searches of ``search.py`` and the target detokenizer. Another program loads it with
-TensorFlow alone, without this package or Keras:
+TensorFlow alone, without this package:
 
     translator = tf.saved_model.load(folder)
     translator.translate(["I see the dog."])               # greedy: a (1,) tf.string tensor
@@ -105,9 +105,10 @@ class ExportedTranslator(tf.Module):
 
     def _translate(self, sentences, beam_width=1):
         ids = self.text.tokenize(sentences)[:, : self._length]  # (batch, source time)
-        if isinstance(beam_width, int):  # left out: greedy, nothing to check
+        if isinstance(beam_width, int) and beam_width == 1:  # left out: greedy, nothing to check
             chosen = self._searches[0](ids)
         else:
+            beam_width = tf.convert_to_tensor(beam_width, tf.int32)
             checks = [
                 tf.debugging.assert_greater_equal(
                     beam_width, 1, message="beam_width must be at least 1 (1 is greedy search)"

@@ -26,6 +26,10 @@ def parse_arguments(arguments: list[str] | None = None) -> argparse.Namespace:
         "--beam-width", type=int, default=1, help="1: greedy search (default); more: beam search"
     )
     options = parser.parse_intermixed_args(arguments)
+    if options.beam_width < 1:
+        parser.error(
+            f"--beam-width must be at least 1 (1 is greedy search), got {options.beam_width}."
+        )
     if not (options.saved_model / "saved_model.pb").is_file():
         parser.error(
             f"{options.saved_model} holds no SavedModel (no saved_model.pb): pass the folder "

@@ -12,6 +12,7 @@ import pytest
 from tiny_models import HELD_OUT, PAIRS, train_tiny_scalable
 
 from seq2seq_helpers.export import export_translator
+from seq2seq_helpers.translate import main
 
 ROOT = Path(__file__).resolve().parent.parent
 LONG = "I see the dog and the cat " * 40  # far more than the 6 tokens the tiny models read
@@ -181,7 +182,7 @@ def run_command_line(*arguments):
 
 
 def test_the_command_line_translates_and_explains_bad_arguments(
-    folders, loaded_elsewhere, tmp_path
+    folders, loaded_elsewhere, tmp_path, capsys
 ):
     folder = folders["transformer"]
     result = run_command_line(folder, "--beam-width", "3", *SENTENCES[:3], "")
@@ -190,6 +191,8 @@ def test_the_command_line_translates_and_explains_bad_arguments(
     missing = run_command_line(str(tmp_path), "I see the dog.")
     assert missing.returncode == 2
     assert "holds no SavedModel (no saved_model.pb)" in missing.stderr
-    too_wide = run_command_line(folder, "--beam-width", "9", "I see the dog.")
-    assert too_wide.returncode == 2
-    assert "--beam-width must be between 1 and 3" in too_wide.stderr
+    no_beam = run_command_line(folder, "--beam-width", "0", "I see the dog.")
+    assert no_beam.returncode == 2
+    assert "--beam-width must be at least 1" in no_beam.stderr
+    assert main([folder, "--beam-width", "9", "I see the dog."]) == 2  # in this process
+    assert "--beam-width must be between 1 and 3" in capsys.readouterr().err
