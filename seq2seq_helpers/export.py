@@ -75,7 +75,7 @@ class ExportedTranslator(tf.Module):
     ``text`` tokenizes and detokenizes (``WordText`` or a subword tokenizer with the same two
     methods, id 0 being padding); ``step_model`` is the model's decoding interface; searches are
     compiled for every width from 1 to ``max_beam_width``. ``keep`` holds the Keras models whose
-    variables the step model reads, so that they are saved.
+    variables the step model reads, so that they are saved (and nothing more: not an optimizer).
     """
 
     def __init__(
@@ -156,7 +156,7 @@ def export_translator(
     module = ExportedTranslator(
         WordText(translator.vectorizers),
         translator.step_model,
-        [translator.model, *translator.inference_models],
+        list(translator.inference_models),  # not the trained model: its optimizer would come too
         max_source_length=translator.max_source_length,
         max_target_length=translator.max_target_length,
         max_beam_width=max_beam_width,

@@ -8,6 +8,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 from tiny_models import HELD_OUT, PAIRS, train_tiny_scalable
 
@@ -163,6 +164,16 @@ def test_translate_batch_warns_about_empty_and_long_sentences_and_refuses_non_st
     assert outputs[1:3] == ["", ""]
     with pytest.raises(TypeError, match=r"sentences\[1\] is a int \(3\), not a string"):
         translator.translate_batch(["I see the dog.", 3])
+
+
+def test_the_export_holds_the_weights_but_not_the_optimizer(folders, translators):
+    import tensorflow as tf
+
+    for name, folder in folders.items():
+        saved = tf.train.list_variables(str(Path(folder) / "variables" / "variables"))
+        assert not [key for key, _ in saved if "optimizer" in key.lower()]
+        weights = sum(int(np.prod(shape)) for key, shape in saved if "/.ATTRIBUTES/" in key)
+        assert weights >= translators[name].model.count_params()
 
 
 def test_export_refuses_a_beam_wider_than_the_vocabulary(translators, tmp_path):
