@@ -191,8 +191,9 @@ class ScalableTranslator:
 
         ``beam_width=1`` is greedy search (the compiled loop of notebook 08); more is beam
         search with length normalization ``alpha`` (notebook 09). Words never seen in training
-        become ``[UNK]`` and sentences longer than the model's input length are truncated, both
-        with a warning.
+        become ``[UNK]`` and sentences longer than the model's input length keep their first
+        ``max_source_length`` tokens, both with a warning; a sentence with no token ("", only
+        spaces) gets an empty result (no ids, score 0), with a warning naming its index.
         """
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
@@ -222,9 +223,17 @@ class ScalableTranslator:
                 )
         decoder = self._decoders[key]
         results: list[list[Decoded]] = []
+        empty: list[int] = []  # sentences with no token: they would decode to random words
         for start in range(0, len(sentences), batch_size):
             ids = self.vectorizers.source(tf.constant(list(sentences[start : start + batch_size])))
             results.extend(decoder(ids.numpy()))
+            empty.extend(start + int(i) for i in np.flatnonzero(~ids.numpy().any(axis=1)))
+        for i in empty:
+            results[i] = [Decoded([], 0.0, None)] * len(results[i])
+        if empty:
+            warnings.warn(
+                f"Sentences {empty} have no words: their translation is empty.", stacklevel=2
+            )
         return results
 
     def words(self, decoded: Decoded, sentence: str | None = None) -> list[str]:
@@ -265,14 +274,25 @@ class ScalableTranslator:
         ]
 
     def _warn_about_inputs(self, sentences: Sequence[str]) -> None:
+        for i, sentence in enumerate(sentences):
+            if not isinstance(sentence, str):
+                raise TypeError(
+                    f"sentences[{i}] is a {type(sentence).__name__} ({sentence!r:.40}), not a "
+                    "string: pass a list of sentences as text."
+                )
         limit = self.max_source_length
         known = set(self.vectorizers.source_vocabulary)
         tokens = [tokenize(sentence) for sentence in sentences]
         unknown = sorted({t for sentence in tokens for t in sentence if t not in known})
         if unknown:
             warnings.warn(f"Words never seen in training become [UNK]: {unknown}.", stacklevel=3)
-        if any(len(sentence) > limit for sentence in tokens):
-            warnings.warn(f"Sentences longer than {limit} tokens are truncated.", stacklevel=3)
+        long = [i for i, sentence in enumerate(tokens) if len(sentence) > limit]
+        if long:
+            warnings.warn(
+                f"Sentences {long} are longer than {limit} tokens: only their first {limit} "
+                "tokens are translated.",
+                stacklevel=3,
+            )
 
 
 def to_one_hot(source_size: int, target_size: int):

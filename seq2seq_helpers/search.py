@@ -196,6 +196,7 @@ def make_greedy_decoder(step_model: StepModel, max_length: int):
             for row, score, weights in zip(chosen, scores, attention)
         ]
 
+    decode.decode_batch = decode_batch  # the graph itself, for export.py
     return decode
 
 
@@ -392,4 +393,5 @@ def make_beam_decoder(
             for sentence in zip(histories, scores, attention)
         ]
 
+    decode.decode_batch = decode_batch  # the graph itself, for export.py
     return decode

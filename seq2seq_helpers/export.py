@@ -1,0 +1,168 @@
+"""A trained translator as a TensorFlow SavedModel: strings in, translated strings out.
+
+The SavedModel holds everything a translation needs, as TensorFlow graphs and tables: the source
+tokenizer, the model's ``StepModel`` (whatever ``translator.step_model`` is), the compiled greedy
+and beam searches of ``search.py`` and the target detokenizer. Another program loads it with
+TensorFlow alone, without this package:
+
+    translator = tf.saved_model.load(folder)
+    translator.translate(["I see the dog."])               # greedy: a (1,) tf.string tensor
+    translator.translate(["I see the dog."], beam_width=3)  # beam search, 3 beams
+
+Inputs, and what becomes of unusual ones (the same rules as ``ScalableTranslator.decode``):
+
+- ``sentences``: a 1-D batch of strings, shape (batch,). A string alone, a number or a nested list
+  is refused where the function is called, with a ``ValueError`` listing the accepted inputs.
+- a sentence with no token (``""``, only spaces) translates to ``""`` (no search result is used).
+- a sentence longer than the model's ``max_source_length`` tokens is cut: its first
+  ``max_source_length`` tokens are translated, the rest dropped (as in training).
+- ``beam_width``: an integer from 1 (greedy search) to the ``max_beam_width`` given at export
+  (one compiled search per width); any other width stops the call with an ``InvalidArgumentError``
+  that says which widths exist.
+
+Introduced in notebooks/10_transformer.ipynb (export, load in a fresh process, translate).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tensorflow as tf
+
+from seq2seq_helpers.search import DEFAULT_LENGTH_ALPHA, make_beam_decoder, make_greedy_decoder
+from seq2seq_helpers.text import END_TOKEN
+from seq2seq_helpers.translator import prepare_save_folder
+
+STRINGS_SPEC = tf.TensorSpec([None], tf.string, name="sentences")
+WIDTH_SPEC = tf.TensorSpec([], tf.int32, name="beam_width")
+
+
+class WordText(tf.Module):
+    """The course's word-level tokenizer and detokenizer, in the graph.
+
+    ``tokenize(sentences (batch,) string) -> ids (batch, max_source_length) int64``: the
+    translator's own source ``TextVectorization`` layer (lowercase, spaces around punctuation,
+    split on spaces, cut to ``max_source_length``, pad with id 0).
+
+    ``detokenize(ids (batch, time) int64) -> (batch,) string``: each row's target words up to its
+    first ``<END>``, joined with one space, exactly as ``translate_batch`` joins them: lowercased
+    tokens with spaces around punctuation ("veo el perro ."), and ``[UNK]`` left as it is. Real
+    text (case, punctuation attached) comes with subword tokenizers; any module with these two
+    methods can take this one's place in ``ExportedTranslator``.
+    """
+
+    def __init__(self, vectorizers):
+        super().__init__(name="word_text")
+        self.source_vectorizer = vectorizers.source  # its StringLookup table is saved with it
+        vocabulary = vectorizers.target_vocabulary
+        self.target_words = tf.constant(vocabulary, tf.string)
+        self.end_index = vocabulary.index(END_TOKEN)
+
+    def tokenize(self, sentences: tf.Tensor) -> tf.Tensor:
+        return tf.cast(self.source_vectorizer(sentences), tf.int64)
+
+    def detokenize(self, ids: tf.Tensor) -> tf.Tensor:
+        is_end = tf.equal(ids, self.end_index)  # (batch, time)
+        first_end = tf.argmax(tf.cast(is_end, tf.int32), axis=1, output_type=tf.int32)
+        lengths = tf.where(tf.reduce_any(is_end, axis=1), first_end, tf.shape(ids)[1])
+        words = tf.RaggedTensor.from_tensor(tf.gather(self.target_words, ids), lengths=lengths)
+        return tf.strings.reduce_join(words, axis=1, separator=" ")
+
+
+class ExportedTranslator(tf.Module):
+    """What ``export_translator`` saves: ``translate(sentences, beam_width=1)``.
+
+    ``text`` tokenizes and detokenizes (``WordText`` or a subword tokenizer with the same two
+    methods, id 0 being padding); ``step_model`` is the model's decoding interface; searches are
+    compiled for every width from 1 to ``max_beam_width``. ``keep`` holds the Keras models whose
+    variables the step model reads, so that they are saved (and nothing more: not an optimizer).
+    """
+
+    def __init__(
+        self,
+        text: tf.Module,
+        step_model,
+        keep: list,
+        *,
+        max_source_length: int,
+        max_target_length: int,
+        max_beam_width: int,
+        alpha: float,
+    ):
+        super().__init__(name="exported_translator")
+        self.text, self.keep = text, keep
+        self.max_source_length = tf.Variable(max_source_length, trainable=False)
+        self.max_beam_width = tf.Variable(max_beam_width, trainable=False)
+        self._length, self._widths = max_source_length, max_beam_width
+        greedy = make_greedy_decoder(step_model, max_target_length).decode_batch
+        self._searches = [lambda ids: greedy(ids)[0]]  # (batch, max_target_length)
+        for width in range(2, max_beam_width + 1):
+            beam = make_beam_decoder(step_model, width, max_target_length, alpha=alpha)
+            self._searches.append(lambda ids, beam=beam: beam.decode_batch(ids)[0][:, 0, :])
+        self.translate = tf.function(self._translate, autograph=False)
+        self.translate.get_concrete_function(STRINGS_SPEC)  # greedy, beam_width left out
+        self.translate.get_concrete_function(STRINGS_SPEC, WIDTH_SPEC)
+
+    def _translate(self, sentences, beam_width=1):
+        ids = self.text.tokenize(sentences)[:, : self._length]  # (batch, source time)
+        if isinstance(beam_width, int) and beam_width == 1:  # left out: greedy, nothing to check
+            chosen = self._searches[0](ids)
+        else:
+            beam_width = tf.convert_to_tensor(beam_width, tf.int32)
+            checks = [
+                tf.debugging.assert_greater_equal(
+                    beam_width, 1, message="beam_width must be at least 1 (1 is greedy search)"
+                ),
+                tf.debugging.assert_less_equal(
+                    beam_width,
+                    self._widths,
+                    message=f"beam_width must be at most {self._widths}: searches were compiled "
+                    f"for widths 1 to {self._widths} (export again with a larger max_beam_width)",
+                ),
+            ]
+            with tf.control_dependencies(checks):
+                chosen = tf.switch_case(
+                    beam_width - 1, [lambda f=f: f(ids) for f in self._searches]
+                )
+        has_tokens = tf.reduce_any(tf.not_equal(ids, 0), axis=1)  # (batch,)
+        return tf.where(has_tokens, self.text.detokenize(chosen), "")
+
+
+def export_translator(
+    translator,
+    folder: str | Path,
+    *,
+    max_beam_width: int = 5,
+    alpha: float = DEFAULT_LENGTH_ALPHA,
+    if_exists: str = "error",
+) -> Path:
+    """Save ``translator`` (a ``ScalableTranslator``) to ``folder`` as a SavedModel with a
+    ``translate(sentences, beam_width=1)`` function and a ``serving_default`` signature
+    (``sentences`` (batch,) string, ``beam_width`` int32 -> ``output_0`` (batch,) string).
+
+    ``max_beam_width``: the widest beam search compiled in (each width adds a compiled loop);
+    ``alpha``: beam search's length normalization, as in ``translate_batch``. An earlier export
+    in ``folder`` is kept or replaced only as ``if_exists`` says (see
+    ``translator.prepare_save_folder``: ``"error"``, ``"backup"`` or ``"overwrite"``).
+    """
+    vocabulary_size = len(translator.vectorizers.target_vocabulary)
+    if isinstance(max_beam_width, bool) or not isinstance(max_beam_width, int):
+        raise ValueError(f"max_beam_width must be an integer, got {max_beam_width!r}.")
+    if not 1 <= max_beam_width <= vocabulary_size:
+        raise ValueError(
+            f"max_beam_width must be between 1 and the {vocabulary_size} target words, got "
+            f"{max_beam_width}: every beam proposes beam_width different next words."
+        )
+    module = ExportedTranslator(
+        WordText(translator.vectorizers),
+        translator.step_model,
+        list(translator.inference_models),  # not the trained model: its optimizer would come too
+        max_source_length=translator.max_source_length,
+        max_target_length=translator.max_target_length,
+        max_beam_width=max_beam_width,
+        alpha=alpha,
+    )
+    folder = prepare_save_folder(folder, if_exists)
+    serve = module.translate.get_concrete_function(STRINGS_SPEC, WIDTH_SPEC)  # traced already
+    tf.saved_model.save(module, str(folder), signatures={"serving_default": serve})
+    return folder
