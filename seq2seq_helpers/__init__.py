@@ -16,6 +16,9 @@ Each module holds one idea and says in its docstring which notebook teaches it:
 - ``search``    -- one decoding interface, greedy and beam search written once (notebook 09)
 - ``checkpoints`` -- keep the best epoch, resume an interrupted ``fit`` (notebook 09)
 - ``checks``    -- feedback for the notebooks' "try it" exercises
+- ``transformer`` -- the Transformer from Keras layers (notebook 10)
+- ``export``, ``translate`` -- a translator as a TensorFlow SavedModel; translating from a terminal
+- ``instructor_notes`` -- speaker notes kept out of the learners' notebooks; instructor copies
 
 Importing the package does no work and does not import TensorFlow; import the module you need,
 for example ``from seq2seq_helpers.text import tokenize``.

@@ -5,7 +5,7 @@
 
 Prints one translation per line, in the order of the sentences (read from the arguments, or one
 per line from standard input when there are none). Needs TensorFlow only: the SavedModel holds the
-tokenizer, the model, the search and the detokenizer. Introduced in notebooks/10_transformer.ipynb.
+tokenizer, the model, the search and the detokenizer. See seq2seq_helpers/export.py.
 """
 
 from __future__ import annotations
