@@ -1,0 +1,157 @@
+"""A key/value cache for the Transformer's decoding: every step computes one new position only.
+
+Introduced in notebooks/10_transformer.ipynb.
+
+Without a cache (``transformer_step_model(..., cache=False)``) step ``t`` runs the whole decoder
+over the ``t + 1`` target words chosen so far, although the causal mask guarantees that the
+first ``t`` positions come out exactly as one step earlier: a sentence of ``n`` words costs
+``1 + 2 + ... + n`` position computations, quadratic in its length. The cache keeps what those
+positions contributed and is read instead:
+
+- at ``encode``, each decoder layer's cross-attention projects the encoder's outputs to its
+  keys and values once, (batch, S, heads, key_dim): they are the same at every step;
+- at step ``t``, the new word's embedding plus the position vector of ``t`` goes through the
+  layers; in each self-attention the new position's key and value are written into row ``t`` of
+  that layer's buffers (batch, max_length, heads, key_dim), and its query attends to rows
+  ``0 .. t`` only: the causal mask of a cache is "the rows written so far".
+
+The buffers are allocated for ``max_length`` positions at ``encode``, so every state tensor keeps
+its shape through ``tf.while_loop``; beam search reorders the rows of every state tensor with
+its beams, the cache's included, with no code of its own.
+
+The attention is computed from each ``MultiHeadAttention`` layer's own projections
+(``query_dense``, ``key_dense``, ``value_dense``, ``output_dense``) as Keras 3.15 computes it
+(checked in its source): the query is scaled by ``1 / sqrt(key_dim)``, the scores are a dot
+product per head, masked scores are set to -1e9 before the softmax and their weights to 0 after
+it, the context is the weighted sum of the values, and the output projection sums the heads.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import tensorflow as tf
+
+from seq2seq_helpers.search import StepModel
+from seq2seq_helpers.transformer import _encoded
+
+
+def attend(query, keys, values, mask=None, *, empty_rows_zero: bool = True):
+    """Scaled dot-product attention of one query position per row.
+
+    ``query`` (batch, heads, key_dim), already projected; ``keys`` and ``values`` (batch, T, heads,
+    key_dim); ``mask`` (batch, T), True where a key may be read (None: all). Returns the context
+    (batch, heads, key_dim) and the weights (batch, heads, T).
+
+    A row with no readable key (a padding token's query) gets weights 0, as Keras' ``Softmax``
+    with a mask gives them; with ``empty_rows_zero=False`` equal weights over its T keys, as the
+    fused ``ops.dot_product_attention`` gives them (Keras uses it when the layer's dropout is 0
+    and no attention scores are asked for). Rows with a readable key are the same either way.
+    """
+    scale = tf.cast(1.0 / math.sqrt(query.shape[-1]), query.dtype)
+    scores = tf.einsum("bnh,btnh->bnt", query * scale, keys)  # (batch, heads, T)
+    if mask is not None:
+        readable = mask[:, None, :]  # the same for every head
+        scores = tf.where(readable, scores, tf.cast(-1e9, scores.dtype))
+    weights = tf.nn.softmax(scores, axis=-1)
+    if mask is not None and empty_rows_zero:
+        weights = tf.where(readable, weights, tf.zeros_like(weights))
+    return tf.einsum("bnt,btnh->bnh", weights, values), weights
+
+
+def write_position(cache, new, position):
+    """``cache`` (batch, max_length, heads, dim) with row ``position`` replaced by ``new`` (batch,
+    heads, dim). A ``tf.where`` over the positions, so the cache keeps its shape."""
+    at = tf.one_hot(position, tf.shape(cache)[1], on_value=True, off_value=False, dtype=tf.bool)
+    return tf.where(at[None, :, None, None], new[:, None], cache)
+
+
+def _project(dense, x):
+    """One of a ``MultiHeadAttention``'s projections applied to one position per row: ``x``
+    (batch, dim) -> (batch, heads, key_dim), or (batch, heads, key_dim) -> (batch, dim) for the
+    output projection."""
+    return dense(x[:, None])[:, 0]
+
+
+def cached_transformer_step_model(
+    encoder_model: keras.Model,
+    decoder_model: keras.Model,
+    *,
+    start_index: int,
+    end_index: int,
+    max_length: int,
+) -> StepModel:
+    """The Transformer's decoding interface (``search.StepModel``) with a key/value cache, built
+    from the layers of ``transformer.build_transformer_inference_models``' models, by name.
+
+    The state is ``(source_mask, written, steps, cross keys and values per layer, self keys and
+    values per layer)``: ``written`` (batch, max_length) marks the positions holding a real
+    target token (a padding id fed as a token is masked, as the uncached decoder masks it),
+    ``steps`` (batch,) counts the steps. Same probabilities and attention as the uncached model,
+    within float32 rounding.
+    """
+    get = decoder_model.get_layer
+    positions = get("decoder_positions")
+    if max_length > positions.max_length:
+        raise ValueError(
+            f"max_length={max_length} is more than the decoder's {positions.max_length} "
+            "positions: decode at most that many steps."
+        )
+    num_layers = sum(1 for layer in decoder_model.layers if layer.name.endswith("_cross_attention"))
+    embedding = get("decoder_embedding")
+    first = get("decoder_0_self_attention")
+    buffer_shape = (max_length, first.num_heads, first.key_dim)
+
+    def encode(source):
+        sequence, source_mask = _encoded(encoder_model, source)
+        rows = tf.shape(source)[0]
+        cross = []
+        for i in range(num_layers):
+            attention = get(f"decoder_{i}_cross_attention")
+            cross += [attention.key_dense(sequence), attention.value_dense(sequence)]
+        empty = tf.zeros((rows, *buffer_shape), sequence.dtype)
+        written = tf.zeros([rows, max_length], tf.bool)
+        steps = tf.zeros([rows], tf.int32)
+        return (source_mask, written, steps, *cross, *[empty] * (2 * num_layers))
+
+    def step(tokens, state):
+        source_mask, written, steps, *caches = state
+        cross, own = caches[: 2 * num_layers], list(caches[2 * num_layers :])
+        position = tf.reduce_max(steps)  # every row is at the same step
+        real = tf.not_equal(tokens, 0)  # (batch,)
+        at_step = tf.one_hot(position, max_length, on_value=True, off_value=False, dtype=tf.bool)
+        written = tf.logical_or(written, tf.logical_and(at_step[None, :], real[:, None]))
+        # The causal mask: rows 0..position, and of those the real tokens; nothing for padding.
+        readable = tf.logical_and(written[:, : position + 1], real[:, None])
+        x = tf.gather(embedding.embeddings, tokens)  # (batch, model_dim)
+        x = x + tf.cast(positions.positions[position], x.dtype)  # this step's position vector
+        for i in range(num_layers):
+            attention = get(f"decoder_{i}_self_attention")
+            h = get(f"decoder_{i}_self_norm")(x)
+            query = _project(attention.query_dense, h)  # (batch, heads, key_dim)
+            own[2 * i] = write_position(own[2 * i], _project(attention.key_dense, h), position)
+            own[2 * i + 1] = write_position(
+                own[2 * i + 1], _project(attention.value_dense, h), position
+            )
+            keys, values = own[2 * i][:, : position + 1], own[2 * i + 1][:, : position + 1]
+            fused = attention.dropout == 0  # which of Keras' two paths the layer takes
+            context, _ = attend(query, keys, values, readable, empty_rows_zero=not fused)
+            x = x + _project(attention.output_dense, context)
+
+            attention = get(f"decoder_{i}_cross_attention")
+            h = get(f"decoder_{i}_cross_norm")(x)
+            query = _project(attention.query_dense, h)
+            keys, values = cross[2 * i], cross[2 * i + 1]
+            context, weights = attend(query, keys, values, source_mask & real[:, None])
+            x = x + _project(attention.output_dense, context)
+
+            h = get(f"decoder_{i}_ffn_norm")(x)
+            x = x + get(f"decoder_{i}_ffn_out")(get(f"decoder_{i}_ffn_hidden")(h))
+        probabilities = get("decoder_dense")(get("decoder_norm")(x))  # (batch, vocabulary)
+        state = (source_mask, written, steps + 1, *cross, *own)
+        # As the uncached model: the last layer's cross-attention, averaged over the heads.
+        return probabilities, state, tf.reduce_mean(weights, axis=1)
+
+    source_spec = tf.TensorSpec([None, None], tf.int64)
+    return StepModel(encode, step, source_spec, start_index, end_index, has_attention=True)
