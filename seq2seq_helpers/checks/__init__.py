@@ -20,6 +20,7 @@ from seq2seq_helpers.checks.answers import (
     lstm_parameter_count,
 )
 from seq2seq_helpers.checks.attention import check_attention_weights, check_unknown_replacement
+from seq2seq_helpers.checks.cache import check_cache_update
 from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
 from seq2seq_helpers.checks.experiments import check_experiment
 from seq2seq_helpers.checks.feedback import Feedback
@@ -39,6 +40,7 @@ __all__ = [
     "check_attention_weights",
     "check_batch_decode",
     "check_best_epoch",
+    "check_cache_update",
     "check_causal_mask",
     "check_choice",
     "check_decode_with_probabilities",
