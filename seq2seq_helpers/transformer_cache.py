@@ -9,15 +9,16 @@ first ``t`` positions come out exactly as one step earlier: a sentence of ``n`` 
 positions contributed and is read instead:
 
 - at ``encode``, each decoder layer's cross-attention projects the encoder's outputs to its
-  keys and values once, (batch, S, heads, key_dim): they are the same at every step;
+  keys and values once, (batch, heads, S, key_dim): they are the same at every step;
 - at step ``t``, the new word's embedding plus the position vector of ``t`` goes through the
   layers; in each self-attention the new position's key and value are written into row ``t`` of
-  that layer's buffers (batch, max_length, heads, key_dim), and its query attends to rows
+  that layer's buffers (batch, heads, max_length, key_dim), and its query attends to rows
   ``0 .. t`` only: the causal mask of a cache is "the rows written so far".
 
 The buffers are allocated for ``max_length`` positions at ``encode``, so every state tensor keeps
 its shape through ``tf.while_loop``; beam search reorders the rows of every state tensor with
-its beams, the cache's included, with no code of its own.
+its beams, the cache's included, with no code of its own. Keys and values are kept heads first,
+(batch, heads, positions, key_dim), so the products with a query need no transposed copy.
 
 The attention is computed from each ``MultiHeadAttention`` layer's own projections
 (``query_dense``, ``key_dense``, ``value_dense``, ``output_dense``) as Keras 3.15 computes it
@@ -40,7 +41,7 @@ from seq2seq_helpers.transformer import _encoded
 def attend(query, keys, values, mask=None, *, empty_rows_zero: bool = True):
     """Scaled dot-product attention of one query position per row.
 
-    ``query`` (batch, heads, key_dim), already projected; ``keys`` and ``values`` (batch, T, heads,
+    ``query`` (batch, heads, key_dim), already projected; ``keys`` and ``values`` (batch, heads, T,
     key_dim); ``mask`` (batch, T), True where a key may be read (None: all). Returns the context
     (batch, heads, key_dim) and the weights (batch, heads, T).
 
@@ -50,21 +51,21 @@ def attend(query, keys, values, mask=None, *, empty_rows_zero: bool = True):
     and no attention scores are asked for). Rows with a readable key are the same either way.
     """
     scale = tf.cast(1.0 / math.sqrt(query.shape[-1]), query.dtype)
-    scores = tf.einsum("bnh,btnh->bnt", query * scale, keys)  # (batch, heads, T)
+    scores = tf.einsum("bnh,bnth->bnt", query * scale, keys)  # (batch, heads, T)
     if mask is not None:
         readable = mask[:, None, :]  # the same for every head
         scores = tf.where(readable, scores, tf.cast(-1e9, scores.dtype))
     weights = tf.nn.softmax(scores, axis=-1)
     if mask is not None and empty_rows_zero:
         weights = tf.where(readable, weights, tf.zeros_like(weights))
-    return tf.einsum("bnt,btnh->bnh", weights, values), weights
+    return tf.einsum("bnt,bnth->bnh", weights, values), weights
 
 
 def write_position(cache, new, position):
-    """``cache`` (batch, max_length, heads, dim) with row ``position`` replaced by ``new`` (batch,
-    heads, dim). A ``tf.where`` over the positions, so the cache keeps its shape."""
-    at = tf.one_hot(position, tf.shape(cache)[1], on_value=True, off_value=False, dtype=tf.bool)
-    return tf.where(at[None, :, None, None], new[:, None], cache)
+    """``cache`` (batch, heads, max_length, dim) with position ``position`` replaced by ``new``
+    (batch, heads, dim). A ``tf.where`` over the positions, so the cache keeps its shape."""
+    at = tf.one_hot(position, tf.shape(cache)[2], on_value=True, off_value=False, dtype=tf.bool)
+    return tf.where(at[None, None, :, None], new[:, :, None], cache)
 
 
 def _project(dense, x):
@@ -101,7 +102,7 @@ def cached_transformer_step_model(
     num_layers = sum(1 for layer in decoder_model.layers if layer.name.endswith("_cross_attention"))
     embedding = get("decoder_embedding")
     first = get("decoder_0_self_attention")
-    buffer_shape = (max_length, first.num_heads, first.key_dim)
+    buffer_shape = (first.num_heads, max_length, first.key_dim)
 
     def encode(source):
         sequence, source_mask = _encoded(encoder_model, source)
@@ -109,7 +110,8 @@ def cached_transformer_step_model(
         cross = []
         for i in range(num_layers):
             attention = get(f"decoder_{i}_cross_attention")
-            cross += [attention.key_dense(sequence), attention.value_dense(sequence)]
+            for dense in (attention.key_dense, attention.value_dense):
+                cross.append(tf.transpose(dense(sequence), [0, 2, 1, 3]))  # heads first
         empty = tf.zeros((rows, *buffer_shape), sequence.dtype)
         written = tf.zeros([rows, max_length], tf.bool)
         steps = tf.zeros([rows], tf.int32)
@@ -134,7 +136,7 @@ def cached_transformer_step_model(
             own[2 * i + 1] = write_position(
                 own[2 * i + 1], _project(attention.value_dense, h), position
             )
-            keys, values = own[2 * i][:, : position + 1], own[2 * i + 1][:, : position + 1]
+            keys, values = own[2 * i][:, :, : position + 1], own[2 * i + 1][:, :, : position + 1]
             fused = attention.dropout == 0  # which of Keras' two paths the layer takes
             context, _ = attend(query, keys, values, readable, empty_rows_zero=not fused)
             x = x + _project(attention.output_dense, context)

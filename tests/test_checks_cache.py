@@ -15,10 +15,10 @@ def step_with(write_row=lambda p: p, rows=lambda keys, p: slice(0, p + 1), copy=
         if copy:
             keys, values = keys.copy(), values.copy()
         if write:
-            keys[:, write_row(position)] = attention.key_dense(x)[:, 0]
-            values[:, write_row(position)] = attention.value_dense(x)[:, 0]
+            keys[:, :, write_row(position)] = attention.key_dense(x)[:, 0]
+            values[:, :, write_row(position)] = attention.value_dense(x)[:, 0]
         read = rows(keys, position)
-        context, _ = attend(query, keys[:, read], values[:, read])
+        context, _ = attend(query, keys[:, :, read], values[:, :, read])
         return attention.output_dense(context[:, None]), keys, values
 
     return step
@@ -31,11 +31,11 @@ def test_the_right_answer_passes_and_in_place_updates_too():
 
 def test_each_typical_mistake_is_named():
     cases = {
-        "went into row 0": step_with(write_row=lambda p: 0),
+        "went into position 0": step_with(write_row=lambda p: 0),
         "one too far": step_with(write_row=lambda p: p + 1),
         "come back unchanged": step_with(write=False),
-        "rows not written yet": step_with(rows=lambda keys, p: slice(None)),
-        "reads only the new row": step_with(rows=lambda keys, p: slice(p, p + 1)),
+        "not written yet": step_with(rows=lambda keys, p: slice(None)),
+        "reads only the new position": step_with(rows=lambda keys, p: slice(p, p + 1)),
         "misses the new position's own key": step_with(rows=lambda keys, p: slice(0, max(p, 1))),
     }
     for expected, step in cases.items():
@@ -51,10 +51,10 @@ def test_unanswered_errors_and_wrong_returns_are_reported():
 
     def wrong_scale(attention, x, keys, values, position):  # writes right, computes wrong
         keys, values = keys.copy(), values.copy()
-        keys[:, position] = attention.key_dense(x)[:, 0]
-        values[:, position] = attention.value_dense(x)[:, 0]
+        keys[:, :, position] = attention.key_dense(x)[:, 0]
+        values[:, :, position] = attention.value_dense(x)[:, 0]
         query = np.asarray(attention.query_dense(x)[:, 0]) * 3
-        context, _ = attend(query, keys[:, : position + 1], values[:, : position + 1])
+        context, _ = attend(query, keys[:, :, : position + 1], values[:, :, : position + 1])
         return attention.output_dense(context[:, None]), keys, values
 
     assert "differs from the layer's" in str(check_cache_update(wrong_scale))

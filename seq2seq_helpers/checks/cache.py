@@ -28,59 +28,61 @@ def tiny_attention_and_inputs():
 
 
 def _other_readings(attention, query, keys, values, position):
-    """What the usual wrong choices of rows give: (mistake, output (batch, model_dim))."""
+    """What the usual wrong choices of positions give: (mistake, output (batch, model_dim))."""
     from seq2seq_helpers.transformer_cache import attend
 
     choices = {
-        "it reads every row of the cache, also the rows not written yet (zeros, which still get "
-        "weight): read rows 0 .. position only": (keys, values),
-        "it reads only the new row, so the cache is never used: read rows 0 .. position": (
-            keys[:, position : position + 1],
-            values[:, position : position + 1],
-        ),
+        "it reads every position of the cache, also those not written yet (zeros, which still "
+        "get weight): read positions 0 .. position only": (keys, values),
+        "it reads only the new position, so the cache is never used: read positions 0 .. "
+        "position": (keys[:, :, position : position + 1], values[:, :, position : position + 1]),
     }
     if position > 0:
-        choices[
-            "it reads rows 0 .. position - 1 and misses the new position's own key and value: "
-            "a position attends to itself too (keys[:, : position + 1])"
-        ] = (keys[:, :position], values[:, :position])
+        mistake = (
+            "it reads positions 0 .. position - 1 and misses the new position's own key and "
+            "value: a position attends to itself too"
+        )
+        choices[mistake] = (keys[:, :, :position], values[:, :, :position])
     for mistake, (k, v) in choices.items():
         context, _ = attend(query, k, v)
         yield mistake, np.asarray(attention.output_dense(context[:, None]))[:, 0]
 
 
 def _check_cache(name, got, previous, expected_row, position) -> str | None:
-    """The problem with one returned cache, or None."""
+    """The problem with one returned cache (batch, heads, max_length, key_dim), or None."""
+    one = name[:-1]  # "key" or "value"
     if got.shape != previous.shape:
         return f"the returned {name} have shape {got.shape}, expected {previous.shape}."
-    if np.allclose(got[:, position], expected_row, atol=1e-5):
-        if not np.allclose(got[:, :position], previous[:, :position]):
-            return f"writing row {position} changed earlier rows of the {name}: keep them."
+    if np.allclose(got[:, :, position], expected_row, atol=1e-5):
+        if not np.allclose(got[:, :, :position], previous[:, :, :position]):
+            return (
+                f"writing position {position} changed earlier positions of the {name}: keep them."
+            )
         return None
-    if position > 0 and np.allclose(got[:, 0], expected_row, atol=1e-5):
+    if position > 0 and np.allclose(got[:, :, 0], expected_row, atol=1e-5):
         return (
-            f"at position {position} the new {name[:-1]} went into row 0: write it into row "
+            f"at position {position} the new {one} went into position 0: write it at "
             "`position`, or every step overwrites the first word's."
         )
-    if position + 1 < MAX_LENGTH and np.allclose(got[:, position + 1], expected_row, atol=1e-5):
+    if position + 1 < MAX_LENGTH and np.allclose(got[:, :, position + 1], expected_row, atol=1e-5):
         return (
-            f"at position {position} the new {name[:-1]} went into row {position + 1}: one too far."
+            f"at position {position} the new {one} went into position {position + 1}: one too far."
         )
     if np.allclose(got, previous):
-        return f"the {name} come back unchanged: write the new {name[:-1]} into row {position}."
-    return f"row {position} of the returned {name} is not the new position's {name[:-1]}."
+        return f"the {name} come back unchanged: write the new {one} at position {position}."
+    return f"position {position} of the returned {name} is not the new position's {one}."
 
 
 def check_cache_update(self_attention_step: Callable | None) -> Feedback:
     """Check ``self_attention_step(attention, x, keys, values, position) -> (output, keys,
     values)``: ``x`` (batch, 1, model_dim) the new position's input, ``keys`` and ``values``
-    (batch, max_length, heads, key_dim) NumPy caches holding rows 0 .. position - 1; the output
+    (batch, heads, max_length, key_dim) NumPy caches holding positions 0 .. position - 1; the output
     (batch, 1, model_dim) must equal the layer's over the whole sequence with the causal mask."""
     if self_attention_step is None:
         return unanswered("write my_self_attention_step and pass the function itself.")
     attention, x = tiny_attention_and_inputs()
     expected = np.asarray(attention(x, x, use_causal_mask=True))  # (batch, length, model_dim)
-    keys = np.zeros((BATCH, MAX_LENGTH, HEADS, KEY_DIM), "float32")
+    keys = np.zeros((BATCH, HEADS, MAX_LENGTH, KEY_DIM), "float32")
     values = np.zeros_like(keys)
     for position in range(LENGTH):
         step_input = x[:, position : position + 1]
@@ -120,7 +122,7 @@ def check_cache_update(self_attention_step: Callable | None) -> Feedback:
             False,
             f"the caches are right, but the output at position {position} differs from the "
             "layer's over the whole sequence: attend with the query of the new position over "
-            "keys[:, : position + 1] and values[:, : position + 1].",
+            "positions 0 .. position of the keys and values.",
         )
     return report(
         True,
