@@ -105,7 +105,12 @@ def cached_transformer_step_model(
     buffer_shape = (first.num_heads, max_length, first.key_dim)
 
     def encode(source):
-        sequence, source_mask = _encoded(encoder_model, source)
+        # The columns after the batch's longest sentence hold only padding, which every attention
+        # masks: the encoder and the cross-attention skip them (the mask keeps the full width).
+        columns = tf.range(1, tf.shape(source)[1] + 1)[None, :]
+        width = tf.maximum(tf.reduce_max(tf.where(tf.not_equal(source, 0), columns, 0)), 1)
+        sequence, _ = _encoded(encoder_model, source[:, :width])
+        source_mask = tf.not_equal(source, 0)
         rows = tf.shape(source)[0]
         cross = []
         for i in range(num_layers):
@@ -126,6 +131,8 @@ def cached_transformer_step_model(
         written = tf.logical_or(written, tf.logical_and(at_step[None, :], real[:, None]))
         # The causal mask: rows 0..position, and of those the real tokens; nothing for padding.
         readable = tf.logical_and(written[:, : position + 1], real[:, None])
+        width = tf.shape(cross[0])[2]  # the source positions the encoder computed
+        real_source = source_mask[:, :width]
         x = tf.gather(embedding.embeddings, tokens)  # (batch, model_dim)
         x = x + tf.cast(positions.positions[position], x.dtype)  # this step's position vector
         for i in range(num_layers):
@@ -145,15 +152,18 @@ def cached_transformer_step_model(
             h = get(f"decoder_{i}_cross_norm")(x)
             query = _project(attention.query_dense, h)
             keys, values = cross[2 * i], cross[2 * i + 1]
-            context, weights = attend(query, keys, values, source_mask & real[:, None])
+            context, weights = attend(query, keys, values, real_source & real[:, None])
             x = x + _project(attention.output_dense, context)
 
             h = get(f"decoder_{i}_ffn_norm")(x)
             x = x + get(f"decoder_{i}_ffn_out")(get(f"decoder_{i}_ffn_hidden")(h))
         probabilities = get("decoder_dense")(get("decoder_norm")(x))  # (batch, vocabulary)
         state = (source_mask, written, steps + 1, *cross, *own)
-        # As the uncached model: the last layer's cross-attention, averaged over the heads.
-        return probabilities, state, tf.reduce_mean(weights, axis=1)
+        # As the uncached model: the last layer's cross-attention, averaged over the heads, with
+        # 0 for every padding column the encoder skipped.
+        attention = tf.reduce_mean(weights, axis=1)  # (batch, width)
+        skipped = tf.shape(source_mask)[1] - width
+        return probabilities, state, tf.pad(attention, [[0, 0], [0, skipped]])
 
     source_spec = tf.TensorSpec([None, None], tf.int64)
     return StepModel(encode, step, source_spec, start_index, end_index, has_attention=True)
