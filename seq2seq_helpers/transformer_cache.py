@@ -11,9 +11,9 @@ positions contributed and is read instead:
 - at ``encode``, each decoder layer's cross-attention projects the encoder's outputs to its
   keys and values once, (batch, heads, S, key_dim): they are the same at every step;
 - at step ``t``, the new word's embedding plus the position vector of ``t`` goes through the
-  layers; in each self-attention the new position's key and value are written into row ``t`` of
-  that layer's buffers (batch, heads, max_length, key_dim), and its query attends to rows
-  ``0 .. t`` only: the causal mask of a cache is "the rows written so far".
+  layers; in each self-attention the new position's key and value are written at position ``t``
+  of that layer's buffers (batch, heads, max_length, key_dim), and its query attends to positions
+  ``0 .. t`` only: the causal mask of a cache is "the positions written so far".
 
 The buffers are allocated for ``max_length`` positions at ``encode``, so every state tensor keeps
 its shape through ``tf.while_loop``; beam search reorders the rows of every state tensor with
@@ -25,6 +25,13 @@ The attention is computed from each ``MultiHeadAttention`` layer's own projectio
 (checked in its source): the query is scaled by ``1 / sqrt(key_dim)``, the scores are a dot
 product per head, masked scores are set to -1e9 before the softmax and their weights to 0 after
 it, the context is the weighted sum of the values, and the output projection sums the heads.
+
+One case cannot match: a padding id (0) fed as a token, which a trained model does not choose
+(its loss never asks for it). Keras then gives that position no key, and, in a layer with
+dropout 0, equal weights over every key of the sequence, later ones included; a cache reproduces
+the first padding token exactly (``attend(..., empty_rows_zero=False)``), but not what a second
+one reads from positions computed after it, in a second layer. With dropout > 0 (the course's
+0.1) every case matches.
 """
 
 from __future__ import annotations
