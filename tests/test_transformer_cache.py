@@ -125,7 +125,7 @@ def test_the_cache_is_the_default_of_the_translator_and_too_many_steps_are_refus
     )
     state = translator.step_model.encode(tf.constant(random_sources(3, seed=5)))
     assert len(state) == len(cached.encode(tf.constant(random_sources(3, seed=5)))) == 3 + 4 * 2
-    assert state[-1].shape == (3, 2, 14, 8)  # (rows, heads, max_length, key_dim): a buffer
+    assert state[-1].shape == (3, 2, 0, 8)  # (rows, heads, positions, key_dim): empty, grows
     with pytest.raises(ValueError, match="max_length=17 is more than the decoder's 16 positions"):
         transformer_step_model(
             *build_transformer_inference_models(model), start_index=2, end_index=3, max_length=17
