@@ -315,19 +315,34 @@ def transformer_step_model(
     start_index: int,
     end_index: int,
     max_length: int,
+    cache: bool = True,
 ):
     """The decoding interface (``search.StepModel``) for the Transformer.
 
-    The state is ``(encoder_outputs, source_mask, history, steps)``: ``history`` (batch,
+    By default a step computes the new position only, reading the earlier positions' keys and
+    values from a cache (``transformer_cache.cached_transformer_step_model``). With
+    ``cache=False``, the simple version without a cache, kept to compare and to test against:
+    the state is ``(encoder_outputs, source_mask, history, steps)``: ``history`` (batch,
     max_length) holds the target ids fed so far (then zeros), ``steps`` (batch,) how many. A
     step writes the new token into the history, runs the decoder over ``history[:, :steps+1]``
     and keeps the last position's probabilities; its attention is the last decoder layer's
-    cross-attention at that position, averaged over the heads. (Without a key/value cache every
-    step recomputes the earlier positions: simple, and the same search code as every model.)
+    cross-attention at that position, averaged over the heads. Every step recomputes the earlier
+    positions: simple, but quadratic in the output's length.
     """
     import tensorflow as tf
 
     from seq2seq_helpers.search import StepModel
+
+    if cache:
+        from seq2seq_helpers.transformer_cache import cached_transformer_step_model
+
+        return cached_transformer_step_model(
+            encoder_model,
+            decoder_model,
+            start_index=start_index,
+            end_index=end_index,
+            max_length=max_length,
+        )
 
     def encode(source):
         sequence, mask = _encoded(encoder_model, source)

@@ -24,6 +24,7 @@ from seq2seq_helpers.checks.attention import (
     check_attention_weights,
     check_unknown_replacement,
 )
+from seq2seq_helpers.checks.cache import check_cache_update
 from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
 from seq2seq_helpers.checks.decoder_block import check_decoder_block
 from seq2seq_helpers.checks.experiments import check_batch_updates, check_experiment
@@ -51,6 +52,7 @@ __all__ = [
     "check_batch_decode",
     "check_batch_updates",
     "check_best_epoch",
+    "check_cache_update",
     "check_causal_mask",
     "check_choice",
     "check_decode_with_probabilities",
