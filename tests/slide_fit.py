@@ -138,6 +138,20 @@ def chromium_path() -> str | None:
     return os.environ.get("SEQ2SEQ_CHROMIUM") or shutil.which("chromium")
 
 
+def chromium_or_say_how() -> str | None:
+    """chromium_path(), or None after telling the user how to get a Chromium (for the scripts)."""
+    chromium = chromium_path()
+    if chromium and not Path(chromium).is_file():
+        print(f"SEQ2SEQ_CHROMIUM is {chromium!r}, which is not a file.", file=sys.stderr)
+        return None
+    if not chromium:
+        print(
+            "Chromium not found: apt-get install chromium, or set SEQ2SEQ_CHROMIUM.",
+            file=sys.stderr,
+        )
+    return chromium
+
+
 def measure_deck(page, deck: Path) -> tuple[int, list[Problem], list[Problem]]:
     """(number of slides, problems, notes) of one exported deck, in an open Playwright page.
     The notes list the outputs taller than their box on the slide (they scroll): not a
@@ -202,12 +216,8 @@ def main(arguments: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    chromium = chromium_path()
+    chromium = chromium_or_say_how()
     if not chromium:
-        print(
-            "Chromium not found: apt-get install chromium, or set SEQ2SEQ_CHROMIUM.",
-            file=sys.stderr,
-        )
         return 2
     total, problems, notes = measure_decks(decks, chromium)
     for note in notes:

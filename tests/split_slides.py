@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from slide_fit import CHROMIUM_ARGS, MEASURE, VIEWPORT, chromium_path
+from slide_fit import CHROMIUM_ARGS, MEASURE, VIEWPORT, chromium_or_say_how
 
 ROOT = Path(__file__).resolve().parent.parent
 SPLITTABLE = {"fragment", "-"}
@@ -150,12 +150,8 @@ def main(arguments: list[str]) -> int:
     if not sources:
         print(f"No executed copy of a course notebook in {executed}.", file=sys.stderr)
         return 2
-    chromium = chromium_path()
+    chromium = chromium_or_say_how()
     if not chromium:
-        print(
-            "Chromium not found: apt-get install chromium, or set SEQ2SEQ_CHROMIUM.",
-            file=sys.stderr,
-        )
         return 2
     for _ in range(10):
         changed, stuck = split_round(sources, executed, chromium)
