@@ -496,3 +496,29 @@ def test_course_py_instructor_runs_without_the_environment(tmp_path):
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.glob("*.ipynb")) == [p.name for p in NOTEBOOKS]
     assert "Installing" not in result.stdout
+
+
+def test_readme_says_where_each_second_session_starts():
+    """The README's sentence "the second starts at 04: section 7; ..." names, for each notebook
+    whose notes split it, the section of the cell the split stands before."""
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    for path in NOTEBOOKS:
+        marker = re.search(
+            r"^## Second session starts before `([^`]+)`",
+            notes_module.notes_path(path).read_text(encoding="utf-8"),
+            flags=re.M,
+        )
+        if not marker:
+            continue
+        cells = read_notebook(path)["cells"]
+        index = [cell["id"] for cell in cells].index(marker.group(1))
+        heading = next(
+            source(cell).splitlines()[0]
+            for cell in reversed(cells[: index + 1])
+            if source(cell).startswith("## ")
+        )
+        number = re.match(r"## (\d+)\.", heading)
+        said = f"section {number.group(1)}" if number else "the exercises"
+        assert f"{path.name[:2]}: {said}" in text, (
+            f"{path.name}: the second session starts at {said}"
+        )
