@@ -55,6 +55,7 @@ def pytest_runtest_setup(item):
 ROOT = Path(__file__).resolve().parent
 BUILD = ROOT / "build"
 _EXECUTED = pytest.StashKey[dict]()  # notebook file name -> its executed copy (a Path)
+_EXECUTED_FOLDER = pytest.StashKey[Path]()  # where the executed copies are written
 _COLLECTED = pytest.StashKey[set]()  # file names of the notebooks collected in this session
 _OUTPUTS = pytest.StashKey[dict]()  # notebook path -> {cell index: outputs} while it runs
 _BUILD_AT_START = pytest.StashKey[dict]()
@@ -119,22 +120,18 @@ def pytest_runtest_teardown(item, nextitem):
         for output in outputs:
             if output.output_type == "execute_result":
                 output.execution_count = count
-    executed = item.config.stash[_EXECUTED]
-    if not executed:
-        executed["folder"] = Path(_throw_away_folder("seq2seq_nbval_executed_"))
-    path = executed["folder"] / Path(str(item.path)).name
+    if _EXECUTED_FOLDER not in item.config.stash:
+        item.config.stash[_EXECUTED_FOLDER] = Path(_throw_away_folder("seq2seq_nbval_executed_"))
+    path = item.config.stash[_EXECUTED_FOLDER] / Path(str(item.path)).name
     nbformat.write(notebook, path)
-    executed[path.name] = path
+    item.config.stash[_EXECUTED][path.name] = path
 
 
 @pytest.fixture(scope="session")
 def notebooks_executed_by_nbval(request) -> tuple[set, dict]:
     """(file names of the lesson notebooks collected in this session, {file name: executed copy}
     for those nbval has run so far, with the outputs it received)."""
-    executed = {
-        name: path for name, path in request.config.stash[_EXECUTED].items() if name != "folder"
-    }
-    return request.config.stash[_COLLECTED], executed
+    return request.config.stash[_COLLECTED], dict(request.config.stash[_EXECUTED])
 
 
 # --- A test run leaves build/ as it was ------------------------------------------------------
