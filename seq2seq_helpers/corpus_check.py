@@ -13,6 +13,7 @@ control characters); then it prints the counts that data/README.md quotes.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -41,6 +42,41 @@ SAME_IN_BOTH = set(
 # ... and most long English words ending like these (terrible, central, actor, popular).
 SAME_ENDINGS = ("al", "ible", "able", "or", "ar")
 LENGTH_BUCKETS = ((1, 4), (5, 7), (8, 15), (16, 99))
+
+# The everyday words the training file should hold: the most frequent English words of the
+# `wordfreq` package's list (it ships its lists inside its wheel), less what is not a word a
+# learner types as one: digits and symbols, abbreviations with dots (u.s), single letters other
+# than "a" and "I", contraction fragments and prefixes that its tokenizer splits off (re, ll, ve,
+# st, co, ii, pre, anti), and profanity.
+COVERAGE_SIZES = (2000, 5000)
+NOT_EVERYDAY_WORDS = set(
+    "re ll ve st co ii pre anti al fuck fucking fucked shit ass bitch dick porn".split()
+)
+_WORD = re.compile(r"[a-z]+('[a-z]+)?")
+
+
+def everyday_words(count: int) -> list[str]:
+    """The ``count`` most frequent English words of ``wordfreq``'s list, filtered as above."""
+    import wordfreq  # only the coverage figures need it
+
+    words: list[str] = []
+    for word in wordfreq.iter_wordlist("en"):
+        if _WORD.fullmatch(word) and (len(word) > 1 or word in "ai") and (
+            word not in NOT_EVERYDAY_WORDS
+        ):
+            words.append(word)
+            if len(words) == count:
+                return words
+    raise ValueError(f"wordfreq's English list has fewer than {count} words.")
+
+
+def coverage(sentences, count: int) -> tuple[float, list[str]]:
+    """Share of the ``count`` most frequent everyday English words that occur in ``sentences``
+    (lowercased tokens, as ``text.tokenize`` makes them), and the missing words, most frequent
+    first."""
+    seen = {t for s in sentences for t in tokenize(s)}
+    missing = [w for w in everyday_words(count) if w not in seen]
+    return 1 - len(missing) / count, missing
 
 
 @dataclass
@@ -189,6 +225,10 @@ def check_corpus(train_path: Path, test_path: Path | None = None) -> CorpusRepor
             "share_8_to_15_words": histogram["8-15"] / max(1, len(rows)),
             "topics": dict(Counter(row.topic or "(none)" for row in rows).most_common()),
         }
+    english = [r.english for r in files["train"]]
+    report.counts["train"].update(
+        {f"covers_top_{n}_english_words": round(coverage(english, n)[0], 4) for n in COVERAGE_SIZES}
+    )
     if "test" in files:
         neighbours = one_word_neighbours(
             [tokenize(r.english) for r in files["test"]],

@@ -23,7 +23,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from seq2seq_helpers.text import END_TOKEN, START_TOKEN
+from seq2seq_helpers.text import END_TOKEN, START_TOKEN, tokenize
 
 # Same tokens as the lesson's regex (text.tokenize): a punctuation mark (anything but a letter,
 # digit, apostrophe, underscore or space) becomes a token of its own. \p{L} keeps accented
@@ -62,6 +62,17 @@ class Vectorizers:
     @cached_property
     def target_vocabulary(self) -> list[str]:
         return [str(token) for token in self.target.get_vocabulary()]
+
+    # The same calls as subwords.SubwordVectorizers', so a translator uses either.
+    def split_source(self, sentence: str) -> list[str]:
+        """The source tokens of ``sentence`` (lowercased words and punctuation marks)."""
+        return tokenize(sentence)
+
+    split_target = split_source
+
+    def join_target(self, tokens: Sequence[str]) -> str:
+        """Target tokens back to a string: space-separated, as the model wrote them."""
+        return " ".join(tokens)
 
 
 def make_vectorizers(

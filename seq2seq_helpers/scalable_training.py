@@ -40,7 +40,6 @@ from seq2seq_helpers.scalable import (
     default_bucket_boundaries,
     make_dataset,
     make_vectorizers,
-    standardize_source,
     vectorize_pairs,
     vectorizers_from_vocabularies,
 )
@@ -52,7 +51,8 @@ from seq2seq_helpers.search import (
     make_beam_decoder,
     make_greedy_decoder,
 )
-from seq2seq_helpers.text import END_TOKEN, START_TOKEN, UNKNOWN_TOKEN, tokenize
+from seq2seq_helpers.subwords import SubwordVectorizers
+from seq2seq_helpers.text import END_TOKEN, START_TOKEN, UNKNOWN_TOKEN
 from seq2seq_helpers.transformer import (
     build_transformer_inference_models,
     build_transformer_model,
@@ -151,6 +151,9 @@ class ScalableTranslator:
             "max_target_length": self.max_target_length,
             "architecture": self.architecture,
         }
+        if isinstance(self.vectorizers, SubwordVectorizers):  # the pieces' models, as files
+            self.vectorizers.save(folder)
+            settings["tokenizer"] = "sentencepiece"
         (folder / VECTORIZERS_FILE).write_text(
             json.dumps(settings, ensure_ascii=False), encoding="utf-8"
         )
@@ -163,9 +166,12 @@ class ScalableTranslator:
         folder = Path(folder)
         with read_saved_settings(folder, VECTORIZERS_FILE, "07_scaling_up") as settings:
             lengths = settings["max_source_length"], settings["max_target_length"]
-            vectorizers = vectorizers_from_vocabularies(
-                settings["source_vocabulary"], settings["target_vocabulary"], *lengths
-            )
+            if settings.get("tokenizer") == "sentencepiece":
+                vectorizers = SubwordVectorizers.load(folder, *lengths)
+            else:
+                vectorizers = vectorizers_from_vocabularies(
+                    settings["source_vocabulary"], settings["target_vocabulary"], *lengths
+                )
             architecture = settings.get("architecture")
             if architecture not in (None, *ARCHITECTURES):
                 raise KeyError(f"architecture {architecture!r} is none of {ARCHITECTURES}")
@@ -173,9 +179,8 @@ class ScalableTranslator:
         return cls(model, vectorizers, *lengths, recorded_architecture=architecture)
 
     def source_tokens(self, sentence: str) -> list[str]:
-        """The source tokens at the model's input positions (standardized, cut to the limit)."""
-        text = standardize_source(tf.constant(sentence)).numpy().decode("utf-8")
-        return text.split()[: self.max_source_length]
+        """The source tokens (words, or subword pieces) at the model's input positions."""
+        return self.vectorizers.split_source(sentence)[: self.max_source_length]
 
     def decode(
         self,
@@ -259,8 +264,8 @@ class ScalableTranslator:
         alpha: float = DEFAULT_LENGTH_ALPHA,
         replace_unknown: bool = False,
     ) -> list[str]:
-        """Translations (space-separated tokens) of many sentences: greedy, or beam search with
-        ``beam_width`` > 1. ``replace_unknown`` (attention model or Transformer) copies the
+        """Translations of many sentences: space-separated tokens from words, real text from
+        subword pieces. Greedy, or beam search with ``beam_width`` > 1. ``replace_unknown`` (attention model or Transformer) copies the
         most-attended source word in place of every ``[UNK]``."""
         if replace_unknown and self.architecture not in ("attention", "transformer"):
             raise ValueError(
@@ -269,7 +274,7 @@ class ScalableTranslator:
             )
         decoded = self.decode(sentences, beam_width=beam_width, alpha=alpha, batch_size=batch_size)
         return [
-            " ".join(self.words(best[0], sentence if replace_unknown else None))
+            self.vectorizers.join_target(self.words(best[0], sentence if replace_unknown else None))
             for best, sentence in zip(decoded, sentences)
         ]
 
@@ -282,7 +287,7 @@ class ScalableTranslator:
                 )
         limit = self.max_source_length
         known = set(self.vectorizers.source_vocabulary)
-        tokens = [tokenize(sentence) for sentence in sentences]
+        tokens = [self.vectorizers.split_source(sentence) for sentence in sentences]
         unknown = sorted({t for sentence in tokens for t in sentence if t not in known})
         if unknown:
             warnings.warn(f"Words never seen in training become [UNK]: {unknown}.", stacklevel=3)
@@ -318,8 +323,8 @@ def one_hot_rows(ids: tf.Tensor, size: int) -> tf.Tensor:
 def train_scalable(
     pairs: Sequence[tuple[str, str]],
     *,
-    max_source_length: int,
-    max_target_length: int,
+    max_source_length: int | None = None,
+    max_target_length: int | None = None,
     latent_dim: int | None = None,
     embedding_dim: int | None = None,
     epochs: int = 20,
@@ -337,6 +342,7 @@ def train_scalable(
     attention_score: str | None = None,
     bidirectional: bool = False,
     transformer_sizes: dict | None = None,
+    vectorizers: Vectorizers | SubwordVectorizers | None = None,
 ) -> tuple[ScalableTranslator, dict[str, list[float]]]:
     """Vectorize with ``TextVectorization``, build a ``tf.data`` pipeline, and fit.
 
@@ -363,9 +369,32 @@ def train_scalable(
     ``dropout``; see ``build_transformer_model``; it refuses ``latent_dim`` and
     ``embedding_dim``), compiled like the scalable model.
 
+    ``vectorizers``: ready-made ones instead of ``TextVectorization`` on words, for example
+    ``subwords.make_subword_vectorizers(pairs)`` (notebook 11): the model then reads and writes
+    subword pieces, and the lengths default to the vectorizers' own.
+
     Every argument that would change nothing for the chosen architecture is refused with a
     ValueError rather than ignored, as are bad sizes and settings.
     """
+    if vectorizers is not None:
+        if max_tokens is not None:
+            raise ValueError(
+                "max_tokens caps a word vocabulary that train_scalable builds; with ready-made "
+                "vectorizers, size their vocabulary when you make them instead."
+            )
+        own = (
+            getattr(vectorizers, "max_source_length", None),
+            getattr(vectorizers, "max_target_length", None),
+        )
+        max_source_length = own[0] if max_source_length is None else max_source_length
+        max_target_length = own[1] if max_target_length is None else max_target_length
+        if None not in own and (max_source_length, max_target_length) != own:
+            raise ValueError(
+                f"The vectorizers pad to {own[0]} source and {own[1]} target tokens, not "
+                f"{max_source_length} and {max_target_length}: leave the lengths out."
+            )
+    if max_source_length is None or max_target_length is None:
+        raise ValueError("train_scalable needs max_source_length and max_target_length.")
     if architecture not in ARCHITECTURES:
         raise ValueError(f"architecture must be one of {ARCHITECTURES}, got {architecture!r}.")
     if architecture == "transformer" and (latent_dim is not None or embedding_dim is not None):
@@ -408,7 +437,8 @@ def train_scalable(
             f"validation_split={validation_split} of {len(pairs)} pairs keeps no pair for "
             "validation: pass more pairs, a larger validation_split, or validation_split=0."
         )
-    vectorizers = make_vectorizers(pairs, max_source_length, max_target_length, max_tokens)
+    if vectorizers is None:
+        vectorizers = make_vectorizers(pairs, max_source_length, max_target_length, max_tokens)
     inputs, targets = vectorize_pairs(vectorizers, pairs)
     strategy = strategy or tf.distribute.get_strategy()  # the default: this one device
     with strategy.scope():
@@ -660,8 +690,10 @@ def warn_about_data_and_lengths(
 ) -> None:
     """Warn when the model is far bigger than the data, or the length limits cut many sentences,
     each time with what to do about it."""
-    source_lengths = np.array([len(tokenize(source)) for source, _ in pairs])
-    target_lengths = np.array([len(tokenize(target)) + 1 for _, target in pairs])  # + <END>
+    source_lengths = np.array([len(vectorizers.split_source(source)) for source, _ in pairs])
+    target_lengths = np.array(  # + <END>
+        [len(vectorizers.split_target(target)) + 1 for _, target in pairs]
+    )
     for side, lengths, limit, name in (
         ("English", source_lengths, max_source_length, "max_source_length"),
         ("Spanish", target_lengths, max_target_length, "max_target_length"),
