@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -98,18 +98,17 @@ class SubwordVectorizers:
     target_model: bytes
     max_source_length: int
     max_target_length: int
-    _tokenizers: dict = field(default_factory=dict, repr=False)
 
     def _tokenizer(self, side: str, add_ends: bool = False):
+        """A new tokenizer op for each call (about 3 ms): one kept from an earlier call would
+        break after ``keras.utils.set_random_seed``, which clears TensorFlow's kernel caches and
+        with them an eager tokenizer's model ("Resource ... SentencepieceOp ... does not exist")."""
         import tensorflow_text
 
-        key = (side, add_ends)
-        if key not in self._tokenizers:
-            model = self.source_model if side == "source" else self.target_model
-            self._tokenizers[key] = tensorflow_text.SentencepieceTokenizer(
-                model=model, out_type=tf.int32, add_bos=add_ends, add_eos=add_ends
-            )
-        return self._tokenizers[key]
+        model = self.source_model if side == "source" else self.target_model
+        return tensorflow_text.SentencepieceTokenizer(
+            model=model, out_type=tf.int32, add_bos=add_ends, add_eos=add_ends
+        )
 
     def source(self, texts: tf.Tensor) -> tf.Tensor:
         """Source ids, padded with 0 (or cut) to ``max_source_length``: shape (N, length)."""

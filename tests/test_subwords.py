@@ -115,3 +115,12 @@ def test_a_subword_translator_trains_saves_and_loads(vectorizers, architecture, 
     assert isinstance(loaded.vectorizers, SubwordVectorizers)
     assert loaded.architecture == architecture
     assert loaded.translate_batch(sentences) == outputs
+
+
+def test_tokenizing_still_works_after_setting_the_seed(vectorizers):
+    import keras
+
+    before = vectorizers.source(tf.constant(["Hola."])).numpy()
+    keras.utils.set_random_seed(0)  # clears TensorFlow's kernel caches, as notebooks do
+    assert (vectorizers.source(tf.constant(["Hola."])).numpy() == before).all()
+    assert vectorizers.detokenize_ids(tf.constant([[5, 6]])).shape == (1,)
