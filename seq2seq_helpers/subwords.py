@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -83,7 +83,9 @@ def train_sentencepiece(
     except RuntimeError as error:  # SentencePiece says what, for example a vocabulary too large
         raise ValueError(
             f"SentencePiece could not learn {vocabulary_size} pieces from {len(sentences)} "
-            f"sentences: {error}. Use a smaller vocabulary_size or more text."
+            f"sentences. SentencePiece says: {error}. Too large: use a smaller vocabulary_size "
+            "or more text; smaller than required_chars: every distinct character needs a piece, "
+            "so use a larger one."
         ) from None
     return model.getvalue()
 
@@ -98,18 +100,17 @@ class SubwordVectorizers:
     target_model: bytes
     max_source_length: int
     max_target_length: int
-    _tokenizers: dict = field(default_factory=dict, repr=False)
 
     def _tokenizer(self, side: str, add_ends: bool = False):
+        # Made anew for every call, never kept: tensorflow-text's SentencePiece op owns its model
+        # in a kernel that TensorFlow drops whenever the random seed is set (as every notebook and
+        # train_scalable do), and a kept tokenizer would then read a freed, or another, model.
         import tensorflow_text
 
-        key = (side, add_ends)
-        if key not in self._tokenizers:
-            model = self.source_model if side == "source" else self.target_model
-            self._tokenizers[key] = tensorflow_text.SentencepieceTokenizer(
-                model=model, out_type=tf.int32, add_bos=add_ends, add_eos=add_ends
-            )
-        return self._tokenizers[key]
+        model = self.source_model if side == "source" else self.target_model
+        return tensorflow_text.SentencepieceTokenizer(
+            model=model, out_type=tf.int32, add_bos=add_ends, add_eos=add_ends
+        )
 
     def source(self, texts: tf.Tensor) -> tf.Tensor:
         """Source ids, padded with 0 (or cut) to ``max_source_length``: shape (N, length)."""
