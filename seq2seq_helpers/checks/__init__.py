@@ -24,6 +24,7 @@ from seq2seq_helpers.checks.attention import (
     check_attention_weights,
     check_unknown_replacement,
 )
+from seq2seq_helpers.checks.bpe import check_merge_step
 from seq2seq_helpers.checks.cache import check_cache_update
 from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
 from seq2seq_helpers.checks.decoder_block import check_decoder_block
@@ -61,6 +62,7 @@ __all__ = [
     "check_experiment",
     "check_gru_decoder_model",
     "check_lstm_parameter_count",
+    "check_merge_step",
     "check_model_without_initial_state",
     "check_one_hot_megabytes",
     "check_reply_pairs",
