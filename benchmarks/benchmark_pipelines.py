@@ -538,7 +538,11 @@ def report_subword_sizes(args) -> None:
     sizes = [int(size) for size in args.subword_sizes.split(",") if size]
     rows = []
     for size in sizes:
-        figures = run_worker("subword_attention", "--subword-vocabulary", str(size))
+        try:
+            figures = run_worker("subword_attention", "--subword-vocabulary", str(size))
+        except SystemExit as failed:  # e.g. more pieces than the text holds: say so, go on
+            print(f"{size} pieces: {str(failed)[-300:]}")
+            continue
         row = {"vocabulary_size": size}
         for suffix in ("", "_beam5"):
             for key, value in translation_scores(figures[f"outputs{suffix}"], references).items():

@@ -61,8 +61,10 @@ def everyday_words(count: int) -> list[str]:
 
     words: list[str] = []
     for word in wordfreq.iter_wordlist("en"):
-        if _WORD.fullmatch(word) and (len(word) > 1 or word in "ai") and (
-            word not in NOT_EVERYDAY_WORDS
+        if (
+            _WORD.fullmatch(word)
+            and (len(word) > 1 or word in "ai")
+            and (word not in NOT_EVERYDAY_WORDS)
         ):
             words.append(word)
             if len(words) == count:
