@@ -31,7 +31,16 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 HERE = Path(__file__).resolve().parent
-PIPELINES = ("lesson", "onehot", "scalable", "attention", "bidirectional", "transformer")
+PIPELINES = (
+    "lesson",
+    "onehot",
+    "scalable",
+    "attention",
+    "bidirectional",
+    "transformer",
+    "subword_attention",
+    "subword_transformer",
+)
 # What each pipeline is, for --help and the table's legend.
 PIPELINE_NAMES = {
     "lesson": "the lesson's one-hot model on the lesson's arrays, predict() per token (04-05)",
@@ -40,6 +49,8 @@ PIPELINE_NAMES = {
     "attention": "the scalable LSTM with Luong attention over the encoder's outputs (09)",
     "bidirectional": "the attention model with a Bidirectional encoder (09, benchmark only)",
     "transformer": "the encoder-decoder Transformer of notebook 10",
+    "subword_attention": "the attention LSTM on SentencePiece pieces (11)",
+    "subword_transformer": "the Transformer on SentencePiece pieces (11)",
 }
 
 
@@ -159,12 +170,18 @@ def run_scalable(args, pairs, held_out, architecture: str = "scalable") -> dict:
         train_scalable,
         training_array_bytes,
     )
+    from seq2seq_helpers.subwords import make_subword_vectorizers
     from seq2seq_helpers.text import tokenize
     from seq2seq_helpers.vectorize import one_hot_bytes
 
     keras.utils.set_random_seed(0)
     max_source = max(len(tokenize(s)) for s, _ in pairs)
     max_target = max(len(tokenize(t)) for _, t in pairs) + 1  # + <START> or <END>
+    vectorizers, max_tokens = None, args.max_tokens
+    if architecture.startswith("subword_"):  # pieces, up to the longest sentence as words are
+        vectorizers = make_subword_vectorizers(pairs, args.subword_vocabulary, coverage=1.0)
+        max_source, max_target = vectorizers.max_source_length, vectorizers.max_target_length
+        architecture, max_tokens = architecture[len("subword_") :], None
     timer = EpochTimes()
     # EarlyStopping keeps the best epoch's weights also when the time budget ends training.
     stops = [early_stopping(args.patience)] + ([TimeBudget(args.budget)] if args.budget else [])
@@ -195,7 +212,8 @@ def run_scalable(args, pairs, held_out, architecture: str = "scalable") -> dict:
         batch_size=args.scalable_batch,
         callbacks=[timer, *stops],
         verbose=0,
-        max_tokens=args.max_tokens,
+        max_tokens=max_tokens,
+        vectorizers=vectorizers,
         architecture=built,
         bidirectional=bidirectional,
         transformer_sizes=sizes,
@@ -354,6 +372,18 @@ def main() -> None:
     transformer.add_argument("--layers", type=int, default=2)
     transformer.add_argument("--ff-dim", type=int, default=512)
     transformer.add_argument("--dropout", type=float, default=0.1)
+    parser.add_argument(
+        "--subword-vocabulary",
+        type=int,
+        default=4000,
+        help="SentencePiece pieces per language for the subword_ pipelines",
+    )
+    parser.add_argument(
+        "--subword-sizes",
+        default=None,
+        help="e.g. 1000,2000,4000,8000: train subword_attention once at each vocabulary size "
+        "(same options, same --budget), print one table and write subword_sizes.json",
+    )
     parser.add_argument("--worker", choices=PIPELINES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -366,6 +396,8 @@ def main() -> None:
         return sweep(args)
     if args.learning_curve:
         return report_learning_curve(args)
+    if args.subword_sizes:
+        return report_subword_sizes(args)
     models = [name.strip() for name in args.models.split(",") if name.strip()]
     if not models or any(name not in PIPELINES for name in models):
         raise SystemExit(f"--models must name some of {', '.join(PIPELINES)}; got {args.models!r}.")
@@ -378,7 +410,10 @@ def main() -> None:
 
 def report_table(args, results: dict, held_out) -> None:
     """One table, a column per pipeline: memory, speed, decoding, test scores, by length."""
+    import sacrebleu
+
     from seq2seq_helpers.evaluation import scores_by_length, translation_scores
+    from seq2seq_helpers.text import UNKNOWN_TOKEN
 
     sources = [s for s, _ in held_out]
     references = [t for _, t in held_out]
@@ -390,6 +425,11 @@ def report_table(args, results: dict, held_out) -> None:
             outputs = result.pop(f"outputs{suffix}")
             for key, value in translation_scores(outputs, references).items():
                 result[f"{key}{suffix}"] = value
+            # Case counts here: the subword models keep it, the word models lowercase.
+            result[f"bleu_cased{suffix}"] = sacrebleu.corpus_bleu(outputs, [references]).score
+            result[f"unknown_share{suffix}"] = (
+                100 * sum(UNKNOWN_TOKEN in o for o in outputs) / len(outputs)
+            )
             if not suffix:
                 by_length = scores_by_length(sources, outputs, references)
                 result["by_length"] = by_length
@@ -413,6 +453,8 @@ def report_table(args, results: dict, held_out) -> None:
         ("test BLEU, beam 5", "bleu_beam5", 1),
         ("test chrF, greedy", "chrf", 1),
         ("test chrF, beam 5", "chrf_beam5", 1),
+        ("test BLEU, case kept, beam 5", "bleu_cased_beam5", 1),
+        ("outputs with [UNK] (%), beam 5", "unknown_share_beam5", 1),
         ("test exact match (%)", "exact_match", 1),
     ]
     for bucket, count in buckets:
@@ -448,6 +490,8 @@ def report_table(args, results: dict, held_out) -> None:
         ("scalable", "attention"),
         ("attention", "bidirectional"),
         ("attention", "transformer"),
+        ("attention", "subword_attention"),
+        ("transformer", "subword_transformer"),
     )
     for a, b in pairs_compared:
         if a in results and b in results:
@@ -483,6 +527,43 @@ def run_worker(name: str, *overrides: str) -> dict:
     if done.returncode != 0 or not lines:
         raise SystemExit(f"the {name} pipeline failed:\n{done.stderr[-4000:]}")
     return json.loads(lines[-1][len("RESULT ") :])
+
+
+def report_subword_sizes(args) -> None:
+    """The subword attention model at several vocabulary sizes, same data and budget."""
+    _, held_out = load_data(args)
+    references = [t for _, t in held_out]
+    from seq2seq_helpers.evaluation import translation_scores
+
+    sizes = [int(size) for size in args.subword_sizes.split(",") if size]
+    rows = []
+    for size in sizes:
+        try:
+            figures = run_worker("subword_attention", "--subword-vocabulary", str(size))
+        except SystemExit as failed:  # e.g. more pieces than the text holds: say so, go on
+            print(f"{size} pieces: {str(failed)[-300:]}")
+            continue
+        row = {"vocabulary_size": size}
+        for suffix in ("", "_beam5"):
+            for key, value in translation_scores(figures[f"outputs{suffix}"], references).items():
+                row[f"{key}{suffix}"] = value
+        row.update({k: figures[k] for k in ("parameters", "epochs_trained", "samples_per_second")})
+        rows.append(row)
+    print(f"\nsubword attention LSTM, {args.budget or 'no'} s budget, {len(held_out)} test pairs")
+    print(
+        f"{'pieces':>7} {'parameters':>11} {'epochs':>7} {'BLEU':>6} {'BLEU b5':>8} {'chrF b5':>8}"
+    )
+    for row in rows:
+        print(
+            f"{row['vocabulary_size']:>7} {row['parameters']:>11,} {row['epochs_trained']:>7} "
+            f"{row['bleu']:6.2f} {row['bleu_beam5']:8.2f} {row['chrf_beam5']:8.1f}"
+        )
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "subword_sizes.json").write_text(
+        json.dumps({"settings": vars(args), "rows": rows}, indent=1)
+    )
+    print(f"wrote {out / 'subword_sizes.json'}")
 
 
 def sweep(args) -> None:

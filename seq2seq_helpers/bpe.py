@@ -57,12 +57,17 @@ def initial_vocabulary(counts: Mapping[str, int]) -> Vocabulary:
     return {spell(word): count for word, count in counts.items()}
 
 
+def _check_vocabulary(vocabulary) -> None:
+    if not isinstance(vocabulary, Mapping) or not all(isinstance(k, tuple) for k in vocabulary):
+        raise ValueError(
+            "expected a vocabulary, a dict spelled word → count with tuples of symbols as keys "
+            f"(as from initial_vocabulary); got {str(vocabulary)[:60]}."
+        )
+
+
 def pair_counts(vocabulary: Mapping[tuple[str, ...], int]) -> Counter:
     """Every adjacent symbol pair in every word, counted as often as the word occurs."""
-    if not isinstance(vocabulary, Mapping):
-        raise ValueError(
-            f"expected a vocabulary (a dict spelled word → count), got {type(vocabulary).__name__}."
-        )
+    _check_vocabulary(vocabulary)
     pairs = Counter()
     for symbols, count in vocabulary.items():
         for pair in zip(symbols, symbols[1:]):
@@ -96,6 +101,7 @@ def merge_pair(vocabulary: Mapping[tuple[str, ...], int], pair: Pair) -> Vocabul
     """A new vocabulary where, in every word, each occurrence of ``pair`` (scanning left to right,
     never overlapping) is one joined symbol. The input is not changed; if two words become the
     same symbols, their counts are added."""
+    _check_vocabulary(vocabulary)
     pair = _check_pair(pair)
     merged = {}
     for symbols, count in vocabulary.items():

@@ -3,7 +3,8 @@
 The SavedModel holds everything a translation needs, as TensorFlow graphs and tables: the source
 tokenizer, the model's ``StepModel`` (whatever ``translator.step_model`` is), the compiled greedy
 and beam searches of ``search.py`` and the target detokenizer. Another program loads it with
-TensorFlow alone, without this package:
+TensorFlow alone, without this package (a subword translator's also needs ``import
+tensorflow_text`` first, for the SentencePiece ops):
 
     translator = tf.saved_model.load(folder)
     translator.translate(["I see the dog."])               # greedy: a (1,) tf.string tensor
@@ -68,6 +69,42 @@ class WordText(tf.Module):
         lengths = tf.where(tf.reduce_any(is_end, axis=1), first_end, tf.shape(ids)[1])
         words = tf.RaggedTensor.from_tensor(tf.gather(self.target_words, ids), lengths=lengths)
         return tf.strings.reduce_join(words, axis=1, separator=" ")
+
+
+class SubwordText(WordText):
+    """SentencePiece pieces in the graph (``subwords.SubwordVectorizers``): the same two methods.
+
+    ``detokenize`` cuts each row at its first ``<END>`` and turns the pieces back into real text,
+    with the writer's case and spacing ("Veo el perro."). The SentencePiece ops come from the
+    ``tensorflow-text`` package: a program that loads this export imports ``tensorflow_text``
+    once, before ``tf.saved_model.load``, so that TensorFlow knows them.
+    """
+
+    def __init__(self, vectorizers):
+        tf.Module.__init__(self, name="subword_text")
+        import tensorflow_text
+
+        # Named apart: the op keeps its model under its node's name, and in a loaded SavedModel
+        # two unnamed tokenizers would both read the first one's model.
+        self.source_pieces = tensorflow_text.SentencepieceTokenizer(
+            model=vectorizers.source_model, name="source_pieces"
+        )
+        self.target_pieces = tensorflow_text.SentencepieceTokenizer(
+            model=vectorizers.target_model, name="target_pieces"
+        )
+        self.length = vectorizers.max_source_length
+        self.end_index = vectorizers.target_vocabulary.index(END_TOKEN)
+
+    def tokenize(self, sentences: tf.Tensor) -> tf.Tensor:
+        ids = self.source_pieces.tokenize(sentences).to_tensor(shape=[None, self.length])
+        return tf.cast(ids, tf.int64)
+
+    def detokenize(self, ids: tf.Tensor) -> tf.Tensor:
+        is_end = tf.equal(ids, self.end_index)
+        first_end = tf.argmax(tf.cast(is_end, tf.int32), axis=1, output_type=tf.int32)
+        lengths = tf.where(tf.reduce_any(is_end, axis=1), first_end, tf.shape(ids)[1])
+        pieces = tf.RaggedTensor.from_tensor(tf.cast(ids, tf.int32), lengths=lengths)
+        return self.target_pieces.detokenize(pieces)
 
 
 class ExportedTranslator(tf.Module):
@@ -154,8 +191,10 @@ def export_translator(
             f"max_beam_width must be between 1 and the {vocabulary_size} target words, got "
             f"{max_beam_width}: every beam proposes beam_width different next words."
         )
+    subwords = hasattr(translator.vectorizers, "target_model")  # subwords.SubwordVectorizers
+    text = (SubwordText if subwords else WordText)(translator.vectorizers)
     module = ExportedTranslator(
-        WordText(translator.vectorizers),
+        text,
         translator.step_model,
         list(translator.inference_models),  # not the trained model: its optimizer would come too
         max_source_length=translator.max_source_length,

@@ -83,7 +83,9 @@ def train_sentencepiece(
     except RuntimeError as error:  # SentencePiece says what, for example a vocabulary too large
         raise ValueError(
             f"SentencePiece could not learn {vocabulary_size} pieces from {len(sentences)} "
-            f"sentences: {error}. Use a smaller vocabulary_size or more text."
+            f"sentences. SentencePiece says: {error}. Too large: use a smaller vocabulary_size "
+            "or more text; smaller than required_chars: every distinct character needs a piece, "
+            "so use a larger one."
         ) from None
     return model.getvalue()
 
@@ -100,9 +102,9 @@ class SubwordVectorizers:
     max_target_length: int
 
     def _tokenizer(self, side: str, add_ends: bool = False):
-        """A new tokenizer op for each call (about 3 ms): one kept from an earlier call would
-        break after ``keras.utils.set_random_seed``, which clears TensorFlow's kernel caches and
-        with them an eager tokenizer's model ("Resource ... SentencepieceOp ... does not exist")."""
+        # Made anew for every call, never kept: tensorflow-text's SentencePiece op owns its model
+        # in a kernel that TensorFlow drops whenever the random seed is set (as every notebook and
+        # train_scalable do), and a kept tokenizer would then read a freed, or another, model.
         import tensorflow_text
 
         model = self.source_model if side == "source" else self.target_model

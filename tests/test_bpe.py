@@ -9,7 +9,7 @@ import pytest
 
 from seq2seq_helpers import bpe
 from seq2seq_helpers.checks import check_merge_step
-from seq2seq_helpers.checks.bpe import COLLIDING, COLLIDING_PAIR
+from seq2seq_helpers.checks.bpe import COLLIDING, COLLIDING_PAIR, CORPUS, NUM_MERGES
 
 # Worked by hand. Spelled: ▁ l a l a (2), ▁ l a (3), ▁ a l (1).
 # 1. (l, a): 2 + 2 + 3 = 7 beats (▁, l) 5 and (a, l) 3      → ▁ la la, ▁ la, ▁ a l
@@ -82,7 +82,8 @@ def test_segment_spells_unseen_words_and_names_with_learned_pieces():
         (lambda: bpe.segment("dos palabras", HAND_MERGES), "one word"),
         (lambda: bpe.segment("", HAND_MERGES), "one word"),
         (lambda: bpe.word_counts("una frase"), "not one string"),
-        (lambda: bpe.pair_counts([("a", "b")]), "a vocabulary"),
+        (lambda: bpe.pair_counts([("a", "b")]), "expected a vocabulary"),
+        (lambda: bpe.merge_pair({"la": 2}, ("l", "a")), "tuples of symbols as keys"),
     ],
 )
 def test_bad_input_is_named(call, message):
@@ -91,6 +92,19 @@ def test_bad_input_is_named(call, message):
 
 
 # --- the check of the exercise ----------------------------------------------------------------
+
+
+def test_the_checks_corpus_meets_ties_word_starts_and_overlaps():
+    merges = bpe.learn_merges(CORPUS, NUM_MERGES)
+    assert merges[4:6] == [("▁", "hab"), ("▁", "la")] and merges[7] == ("ja", "ja")
+    vocabulary, ties = bpe.initial_vocabulary(CORPUS), []
+    for number, pair in enumerate(merges, start=1):
+        counts = bpe.pair_counts(vocabulary)
+        if list(counts.values()).count(counts[pair]) > 1:
+            ties.append(number)
+        vocabulary = bpe.merge_pair(vocabulary, pair)
+    assert {3, 7} <= set(ties)
+    assert ("▁", "ja", "s") in vocabulary  # "a s" as text, but not the pair ('a', 's')
 
 
 def merge_by_regex(vocabulary, pair):
@@ -174,6 +188,7 @@ MISTAKES = {
     "with '-' between, into 'l-a'": each_word(lambda s, p: scan(s, p, separator="-")),
     "keys must stay tuples": lambda v, p: {" ".join(k): c for k, c in bpe.merge_pair(v, p).items()},
     "comes back unchanged": lambda v, p: dict(v),
+    "pass the function itself, my_merge_pair, not {}": {},
     "raised ZeroDivisionError": lambda v, p: 1 / 0,
     "Not answered yet: write my_merge_pair": None,
     "Not answered yet: my_merge_pair returns None": lambda v, p: None,

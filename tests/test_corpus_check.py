@@ -3,6 +3,8 @@ import pytest
 from seq2seq_helpers.config import DEFAULT_CORPUS, DEFAULT_TEST_CORPUS
 from seq2seq_helpers.corpus_check import (
     check_corpus,
+    coverage,
+    everyday_words,
     main,
     one_word_neighbours,
     untranslated_words,
@@ -114,3 +116,28 @@ def test_data_readme_quotes_what_the_check_prints():
         assert f"{count:,} / {test['topics'][topic]:,}" in readme, topic
     assert f"{train['pairs']:,} training pairs" in readme and f"{test['pairs']:,} pairs" in readme
     assert f"{report.counts['test_within_one_word_of_training']:.1%}" in readme
+
+
+def test_everyday_words_are_words_a_learner_types():
+    words = everyday_words(2000)
+    assert len(words) == len(set(words)) == 2000
+    assert words[:3] == ["the", "to", "and"]
+    assert "a" in words and "i" in words and "don't" in words
+    unwanted = {"s", "t", "re", "ll", "u.s", "1", "fuck", "shit"}
+    assert not unwanted & set(everyday_words(5000))
+
+
+def test_coverage_counts_the_missing_everyday_words():
+    share, missing = coverage(["The cat and the dog.", "I don't know."], 10)
+    expected = [w for w in everyday_words(10) if w not in {"the", "and", "i", "don't", "know"}]
+    assert missing == expected
+    assert share == 1 - len(expected) / 10
+
+
+def test_the_training_file_covers_everyday_english():
+    english = [line.split("\t")[0] for line in DEFAULT_CORPUS.read_text("utf-8").splitlines()]
+    share_2000, _ = coverage(english, 2000)
+    share_5000, _ = coverage(english, 5000)
+    assert share_2000 >= 0.95 and share_5000 >= 0.85
+    readme = (DEFAULT_CORPUS.parent / "README.md").read_text(encoding="utf-8")
+    assert f"{share_2000:.2%} of the 2,000" in readme and f"{share_5000:.2%} of the 5,000" in readme

@@ -12,7 +12,10 @@ import numpy as np
 import pytest
 from tiny_models import HELD_OUT, PAIRS, train_tiny_scalable
 
+from seq2seq_helpers.config import DEFAULT_CORPUS
+from seq2seq_helpers.data import load_pairs
 from seq2seq_helpers.export import export_translator
+from seq2seq_helpers.subwords import make_subword_vectorizers
 from seq2seq_helpers.translate import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +50,9 @@ def error(call):
 
 folders, sentences = json.loads(sys.argv[1])
 report = {}
-for name, folder in folders.items():
+for name, folder in folders.items():  # the word-level ones first: they need TensorFlow alone
+    if name == "subword":
+        import tensorflow_text  # noqa: F401  (registers the SentencePiece ops)
     translator = tf.saved_model.load(folder)
     translate = translator.translate
     serve = translator.signatures["serving_default"]
@@ -79,10 +84,17 @@ def train(architecture, **settings):
 
 @pytest.fixture(scope="module")
 def translators():
+    # SentencePiece pieces learned from 400 course pairs; the tiny model learns PAIRS in them.
+    pieces = make_subword_vectorizers(
+        load_pairs(DEFAULT_CORPUS, 400), 400, max_source_length=12, max_target_length=12
+    )
     return {
         "attention": train("attention"),
         "transformer": train(
             "transformer", learning_rate=0.005, transformer_sizes=TINY_TRANSFORMER
+        ),
+        "subword": train_tiny_scalable(
+            "attention", vectorizers=pieces, max_source_length=12, max_target_length=12, epochs=300
         ),
     }
 
@@ -115,7 +127,7 @@ def in_notebook(translator, **settings):
         return translator.translate_batch(SENTENCES, **settings)
 
 
-@pytest.mark.parametrize("name", ["attention", "transformer"])
+@pytest.mark.parametrize("name", ["attention", "transformer", "subword"])
 def test_the_loaded_translator_translates_exactly_like_the_notebooks(
     name, translators, loaded_elsewhere
 ):
@@ -127,6 +139,9 @@ def test_the_loaded_translator_translates_exactly_like_the_notebooks(
     assert loaded["serving"] == loaded["beam 3"]
     assert len(set(greedy)) > 3  # a trained model: different sentences, different outputs
     assert any(word in greedy[0].split() for word in ("veo", "el", "perro"))
+    if name == "subword":  # real text: the writer's case, a full stop against its word
+        assert greedy[0][0].isupper()
+        assert any(o.endswith(".") and not o.endswith(" .") for o in greedy)
 
 
 @pytest.mark.parametrize("name", ["attention", "transformer"])
@@ -142,7 +157,7 @@ def test_no_words_give_an_empty_translation_and_long_sentences_are_cut(
     assert loaded["nothing"] == []
 
 
-@pytest.mark.parametrize("name", ["attention", "transformer"])
+@pytest.mark.parametrize("name", ["attention", "transformer", "subword"])
 def test_bad_input_to_the_loaded_translator_gets_a_clear_error(name, loaded_elsewhere):
     loaded = loaded_elsewhere[name]
     for case in ("numbers", "one string"):
@@ -207,3 +222,9 @@ def test_the_command_line_translates_and_explains_bad_arguments(
     assert "--beam-width must be at least 1" in no_beam.stderr
     assert main([folder, "--beam-width", "9", "I see the dog."]) == 2  # in this process
     assert "--beam-width must be between 1 and 3" in capsys.readouterr().err
+
+
+def test_the_command_line_translates_with_a_subword_translator(folders, loaded_elsewhere):
+    result = run_command_line(folders["subword"], *SENTENCES[:2])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.splitlines() == loaded_elsewhere["subword"]["greedy"][:2]
