@@ -23,7 +23,10 @@ COLUMNS = (  # (key in a row, column heading, format)
     ("chrf_beam5", "chrF (beam 5)", "{:.1f}"),
 )
 # The options of the command worth showing, as the benchmark's argparse names them.
-SHOWN_OPTIONS = ("pairs", "held_out", "budget", "latent_dim", "max_epochs", "patience")
+SHOWN_OPTIONS = (
+    "pairs", "held_out", "budget", "max_epochs", "patience", "latent_dim", "scalable_batch",
+    "learning_rate",
+)  # fmt: skip
 
 
 def load_subword_sizes(path: str | Path = RESULTS_FILE) -> dict | None:

@@ -15,7 +15,14 @@ ROW = dict(
     exact_match_beam5=1.0, parameters=1234567, epochs_trained=7, samples_per_second=812.4,
 )  # fmt: skip
 REPORT = {
-    "settings": {"pairs": None, "budget": 200, "held_out": 0, "subword_sizes": "8000,1000"},
+    "settings": {
+        "pairs": None,
+        "budget": 200,
+        "held_out": 0,
+        "learning_rate": 0.003,
+        "worker": None,
+        "subword_sizes": "8000,1000",
+    },  # fmt: skip
     "rows": [dict(ROW, vocabulary_size=8000), dict(ROW, vocabulary_size=1000, bleu=9.0)],
 }
 
@@ -34,6 +41,7 @@ def test_the_command_names_the_sizes_and_the_options_that_were_set():
     command = subword_size_command(REPORT)
     assert command.endswith("--subword-sizes 8000,1000")
     assert "--budget 200" in command and "--held-out 0" in command and "--pairs" not in command
+    assert "--learning-rate 0.003" in command and "--worker" not in command
 
 
 def test_a_missing_file_is_none_and_a_broken_one_is_named(tmp_path):
