@@ -21,8 +21,8 @@ Inputs, and what becomes of unusual ones (the same rules as ``ScalableTranslator
   (one compiled search per width); any other width stops the call with an ``InvalidArgumentError``
   that says which widths exist.
 
-Not yet taught in a notebook: the README's "For learners" shows the calls, and
-tests/test_export_savedmodel.py loads an export in a process that cannot import this package.
+Taught in notebooks/11_subwords.ipynb (section 8); the README's "For learners" shows the calls,
+and tests/test_export_savedmodel.py loads an export in a process that cannot import this package.
 """
 
 from __future__ import annotations
