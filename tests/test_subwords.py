@@ -77,7 +77,7 @@ def test_same_sentences_give_the_same_model():
         (dict(vocabulary_size=100), "too small"),
         (dict(vocabulary_size=4.5), "must be an integer"),
         (dict(vocabulary_size=400, model_type="word"), "model_type must be one of"),
-        (dict(vocabulary_size=50_000), "Use a smaller vocabulary_size"),
+        (dict(vocabulary_size=50_000), "use a smaller vocabulary_size"),
     ],
 )
 def test_bad_settings_are_named(kwargs, message):
