@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from types import MappingProxyType
 
 import keras
@@ -52,7 +53,6 @@ class ModelFamily:
 
     name: str  # the value of train_scalable's architecture=
     title: str  # how tables and messages call it
-    notebook: str
     build: Callable[[tuple[int, int], tuple[int, int], dict], keras.Model]
     inference_models: Callable[[keras.Model], tuple[keras.Model, keras.Model]]
     step_model: Callable[..., StepModel]
@@ -65,11 +65,9 @@ class ModelFamily:
     several_workers: bool = True  # train_scalable's own multi-worker loop (sparse loss on ids)
     position_tables: bool = False  # must be rebuilt to reach XLA's padded batches
     step_options: tuple[str, ...] = ()  # extra keywords its step_model takes
-    benchmark: str = ""  # its pipeline's name in benchmarks/benchmark_pipelines.py (on words)
 
     def __post_init__(self):
         object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
-        object.__setattr__(self, "benchmark", self.benchmark or self.name)
 
 
 def one_hot_rows(ids: tf.Tensor, size: int) -> tf.Tensor:
@@ -92,15 +90,15 @@ def to_one_hot(source_size: int, target_size: int):
     return convert
 
 
-def _compile_one_hot(model, optimizer, jit_compile="auto"):
-    """The lesson's compile: cross-entropy on one-hot rows, padding counted (notebook 04)."""
-    model.compile(
-        optimizer=optimizer,
-        loss="categorical_crossentropy",
-        metrics=["accuracy"],
-        jit_compile=jit_compile,
-    )
-    return model
+def _with_ends(make_step_model: Callable[..., StepModel]) -> Callable[..., StepModel]:
+    """A family's ``step_model`` from a maker that needs only the start and end indices."""
+
+    def step_model(encoder, decoder, ends: Ends) -> StepModel:
+        return make_step_model(
+            encoder, decoder, start_index=ends.start_index, end_index=ends.end_index
+        )
+
+    return step_model
 
 
 def _one_hot_steps(encoder, decoder, ends: Ends) -> StepModel:
@@ -140,36 +138,31 @@ FAMILIES: Mapping[str, ModelFamily] = MappingProxyType(
             ModelFamily(
                 name="lesson",
                 title="lesson's one-hot LSTM",
-                notebook="04_training_the_model",
                 # embedding_dim is taken but unused: the lesson's model has no embeddings.
                 build=lambda sizes, _, o: models.build_training_model(*sizes, o["latent_dim"]),
                 inference_models=models.build_inference_models,
                 step_model=_one_hot_steps,
                 detect=lambda model: len(model.get_layer("encoder_inputs").batch_shape) == 3,
                 options=LSTM_SIZES,
-                compile=_compile_one_hot,
+                # The lesson's compile: cross-entropy on one-hot rows, padding counted (04).
+                compile=partial(scalable.compile_scalable_model, loss="categorical_crossentropy"),
                 feed=lambda sizes: to_one_hot(*sizes),
                 several_workers=False,
-                benchmark="onehot",  # ("lesson" there is the lesson's own arrays and loop)
             ),
             ModelFamily(
                 name="scalable",
                 title="scalable LSTM",
-                notebook="07_scaling_up",
                 build=lambda sizes, _, o: scalable.build_scalable_model(
                     *sizes, o["latent_dim"], o["embedding_dim"]
                 ),
                 inference_models=scalable.build_scalable_inference_models,
-                step_model=lambda encoder, decoder, ends: lstm_step_model(
-                    encoder, decoder, start_index=ends.start_index, end_index=ends.end_index
-                ),
+                step_model=_with_ends(lstm_step_model),
                 detect=lambda model: len(model.get_layer("encoder_inputs").batch_shape) == 2,
                 options=LSTM_SIZES,
             ),
             ModelFamily(
                 name="attention",
                 title="LSTM + attention",
-                notebook="09_attention_and_beam_search",
                 build=lambda sizes, _, o: attention.build_attention_model(
                     *sizes,
                     o["latent_dim"],
@@ -178,9 +171,7 @@ FAMILIES: Mapping[str, ModelFamily] = MappingProxyType(
                     o["bidirectional"],
                 ),
                 inference_models=attention.build_attention_inference_models,
-                step_model=lambda encoder, decoder, ends: attention.attention_step_model(
-                    encoder, decoder, start_index=ends.start_index, end_index=ends.end_index
-                ),
+                step_model=_with_ends(attention.attention_step_model),
                 detect=attention.has_attention,
                 options={**LSTM_SIZES, **ATTENTION_OPTIONS},
                 has_attention=True,
@@ -188,7 +179,6 @@ FAMILIES: Mapping[str, ModelFamily] = MappingProxyType(
             ModelFamily(
                 name="transformer",
                 title="Transformer",
-                notebook="10_transformer",
                 build=lambda sizes, positions, o: transformer.build_transformer_model(
                     *sizes,
                     max_source_length=positions[0],
