@@ -43,13 +43,13 @@ VECTORIZERS_FILE = "vectorizers.json"
 class ScalableTranslator:
     """A trained model on token ids with its vectorizers; translates whole batches at once.
 
-    The model is notebook 07's (``build_scalable_model``), notebook 09's with attention
-    (``build_attention_model``), notebook 10's Transformer (``build_transformer_model``) or the
-    lesson's one-hot model fed from the same ids (``architecture="lesson"`` in
-    ``train_scalable``); ``architecture`` tells which: as ``train_scalable`` or the saved folder
-    recorded it, or else (a model built by hand, a folder saved before saves recorded it) read
-    from the model's layers. All four decode through the same interface (``step_model``) and
-    the same greedy and beam search code.
+    The model is of one of the families of ``families.FAMILIES``: notebook 07's scalable LSTM,
+    notebook 09's LSTM with attention, notebook 10's Transformer, or the lesson's one-hot model
+    fed from the same ids (``architecture="lesson"`` in ``train_scalable``); ``architecture``
+    tells which: as ``train_scalable`` or the saved folder recorded it, or else (a model built by
+    hand, a folder saved before saves recorded it) read from the model's layers. All decode
+    through the same interface (``step_model``, made by the family) and the same greedy and beam
+    search code.
     """
 
     model: keras.Model
