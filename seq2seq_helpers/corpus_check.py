@@ -35,7 +35,8 @@ SAME_IN_BOTH = set(
     de la da del diabetes spinning gigabytes virus antivirus robots faxes peso pesos streaming
     radios koalas safari patio baobab tornado gases panel tsunami chip perfume spa guaraní
     quechua hindi cueca tamales kimchi sari kimono incas piñata samba yoruba hummus origami blog
-    influencer coca calle heavy oral""".split()
+    influencer coca calle heavy oral noble iphone crisis islam nazi drama civil debate romance clip
+    pop roles base junior arena gay era anime premium""".split()
     # Spanish verb forms spelled like English words: he (I have), ve, sea, use, decide...
     + "he ve sea use decide produce escape mole ser".split()
 )
