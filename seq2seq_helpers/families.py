@@ -65,6 +65,9 @@ class ModelFamily:
     several_workers: bool = True  # train_scalable's own multi-worker loop (sparse loss on ids)
     position_tables: bool = False  # must be rebuilt to reach XLA's padded batches
     step_options: tuple[str, ...] = ()  # extra keywords its step_model takes
+    # (encoder, decoder, source ids, [<START>, *ids]) -> (layers, heads, t, S) weights, for a
+    # family whose attention has heads and layers (else Decoded.attention is the one picture).
+    attention_heads: Callable | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
@@ -202,6 +205,7 @@ FAMILIES: Mapping[str, ModelFamily] = MappingProxyType(
                 has_attention=True,
                 position_tables=True,
                 step_options=("cache",),
+                attention_heads=transformer.cross_attention,
             ),
         )
     }
@@ -258,6 +262,7 @@ def model_options(chosen: ModelFamily, given: dict) -> dict:
     return options
 
 
-def families_with(flag: str) -> list[ModelFamily]:
-    """The families whose ``flag`` (``has_attention``, ``several_workers``, ...) is true."""
-    return [f for f in FAMILIES.values() if getattr(f, flag)]
+def titles_with(flag: str) -> str:
+    """For messages: the titles of the families whose ``flag`` (``has_attention``,
+    ``several_workers``, ...) is true, as "the A or the B"."""
+    return " or ".join(f"the {f.title}" for f in FAMILIES.values() if getattr(f, flag))

@@ -20,8 +20,8 @@ from seq2seq_helpers.families import (
     ARCHITECTURES,
     Ends,
     ModelFamily,
-    families_with,
     family_of,
+    titles_with,
 )
 from seq2seq_helpers.families import family as family_named
 from seq2seq_helpers.scalable import Vectorizers, vectorizers_from_vocabularies
@@ -230,10 +230,9 @@ class ScalableTranslator:
         subword pieces. Greedy, or beam search with ``beam_width`` > 1. ``replace_unknown`` (attention model or Transformer) copies the
         most-attended source word in place of every ``[UNK]``."""
         if replace_unknown and not self.family.has_attention:
-            with_attention = " or the ".join(f.title for f in families_with("has_attention"))
             raise ValueError(
-                f"replace_unknown needs a model with attention (the {with_attention}); this one "
-                f"is {self.architecture!r}."
+                f"replace_unknown needs a model with attention ({titles_with('has_attention')}); "
+                f"this one is {self.architecture!r}."
             )
         decoded = self.decode(sentences, beam_width=beam_width, alpha=alpha, batch_size=batch_size)
         return [
