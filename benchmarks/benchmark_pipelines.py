@@ -591,12 +591,17 @@ def report_subword_sizes(args) -> None:
             f"{row['vocabulary_size']:>7} {row['parameters']:>11,} {row['epochs_trained']:>7} "
             f"{row['bleu']:6.2f} {row['bleu_beam5']:8.2f} {row['chrf_beam5']:8.1f}"
         )
+    out = write_report(args, "subword_sizes.json", rows=rows)
+    print(f"wrote {out / 'subword_sizes.json'}")
+
+
+def write_report(args, name: str, **figures) -> Path:
+    """Write ``figures`` with the run's settings to ``--out``/``name``; return the folder."""
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "subword_sizes.json").write_text(
-        json.dumps({"settings": vars(args), "rows": rows}, indent=1)
-    )
-    print(f"wrote {out / 'subword_sizes.json'}")
+    settings = {k: v for k, v in vars(args).items() if k != "worker"}
+    (out / name).write_text(json.dumps({"settings": settings, **figures}, indent=1))
+    return out
 
 
 def sweep(args) -> None:
@@ -676,14 +681,7 @@ def report_learning_curve(args) -> None:
             f"{p['pairs']:>7,} {p['epochs']:>7} {p['bleu']:6.1f} {p['chrf']:6.1f} "
             f"{p['exact_match']:8.1f} {p['seconds']:8.0f}"
         )
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "learning_curve.json").write_text(
-        json.dumps(
-            {"settings": {k: v for k, v in vars(args).items() if k != "worker"}, "points": points},
-            indent=1,
-        )
-    )
+    out = write_report(args, "learning_curve.json", points=points)
     figure = plot_learning_curve(points, title="Scalable model, each size until early stopping")
     figure.savefig(out / "learning_curve.png", dpi=100)
     plt.close(figure)
