@@ -1,0 +1,243 @@
+"""Small rules that say whether a chatbot's reply makes sense for one kind of message.
+
+Introduced in notebooks/12_chatbot_that_answers.ipynb; ``chat_checklist.py`` pairs each everyday
+message with one of these rules.
+
+A rule is a named yes/no test of a reply (``Rule``); ``rule_a | rule_b`` accepts what either
+accepts. The word lists are everyday sense, checked against many real replies of the chit-chat
+corpus and of the course's bots: broad enough to take the ways people really answer ("nursing",
+"i'm from seattle area"), narrow enough to refuse nonsense ("i am from to be.").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def words(reply: str) -> list[str]:
+    """The reply's lowercase words ("I'm from Utah!" -> ["i'm", "from", "utah"])."""
+    if not isinstance(reply, str):
+        raise ValueError(f"a reply must be a string, got {type(reply).__name__}: {reply!r:.40}.")
+    return _WORD.findall(reply.lower().replace("’", "'"))
+
+
+def _has_phrase(reply: str, phrases: Iterable[str]) -> bool:
+    text = f" {' '.join(words(reply))} "
+    return any(f" {phrase} " in text for phrase in phrases)
+
+
+def well_formed(reply: str) -> bool:
+    """A reply at all: a word, no word three times in a row, no [UNK] and no raw byte pieces."""
+    tokens = words(reply)
+    if not tokens or "[unk]" in reply.lower() or "<0x" in reply.lower():
+        return False
+    return not any(a == b == c for a, b, c in zip(tokens, tokens[1:], tokens[2:]))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named test of a reply; every rule also requires a ``well_formed`` reply."""
+
+    name: str
+    test: Callable[[str], bool]
+
+    def __call__(self, reply: str) -> bool:
+        return well_formed(reply) and bool(self.test(reply))
+
+    def __or__(self, other: Rule) -> Rule:
+        if not isinstance(other, Rule):
+            raise TypeError(f"combine a Rule with another Rule, not {type(other).__name__}.")
+        return Rule(f"{self.name} or {other.name}", lambda reply: self(reply) or other(reply))
+
+
+def mentions_any(name: str, phrases: Iterable[str]) -> Rule:
+    """Accept a reply that contains one of ``phrases`` as whole words ("new york" as two)."""
+    phrases = tuple(" ".join(words(phrase)) for phrase in phrases)
+    if not phrases or not all(phrases):
+        raise ValueError(f"mentions_any({name!r}) needs non-empty phrases of words.")
+    return Rule(name, lambda reply: _has_phrase(reply, phrases))
+
+
+YES_NO = ("yes", "yeah", "yep", "yup", "ya", "sure", "of course", "definitely", "absolutely",
+          "no", "nope", "nah", "not", "never", "kind of", "sometimes", "a little", "i do",
+          "i don't", "i did", "i didn't", "i am", "i'm not", "i have", "i haven't", "i love",
+          "i like", "i hate", "i can", "i can't", "totally", "love it", "of course")  # fmt: skip
+answers_yes_no = mentions_any("answers yes or no", YES_NO)
+
+GREETINGS = ("hi", "hello", "hey", "howdy", "hiya", "yo", "good morning", "good afternoon",
+             "good evening", "morning", "nice to meet you", "what's up", "sup", "greetings")  # fmt: skip
+greets_back = mentions_any("greets back", GREETINGS)
+
+THANKS_BACK = ("you're welcome", "youre welcome", "welcome", "no problem", "no prob", "np",
+               "anytime", "any time", "my pleasure", "glad", "no worries", "of course", "sure thing",
+               "don't mention it", "happy to help")  # fmt: skip
+thanks_back = mentions_any("says you're welcome", THANKS_BACK)
+
+FAREWELLS = ("bye", "goodbye", "see you", "see ya", "later", "good night", "goodnight", "night",
+             "take care", "talk to you", "ttyl", "have a good", "have a great", "have a nice",
+             "catch you", "cya")  # fmt: skip
+says_goodbye = mentions_any("says goodbye", FAREWELLS)
+
+FEELINGS = ("good", "great", "fine", "well", "ok", "okay", "alright", "not bad", "awesome",
+            "tired", "busy", "bad", "happy", "sad", "excited", "stressed", "amazing", "wonderful",
+            "fantastic", "pretty good", "so so", "better", "sick", "bored", "relaxing",
+            "fun", "chill", "exhausted", "nice", "sleepy")  # fmt: skip
+states_feeling = mentions_any("says how they are", FEELINGS)
+
+
+def _asks_back(reply: str) -> bool:
+    tokens = words(reply)
+    return "?" in reply or (bool(tokens) and tokens[-1] in ("you", "yours", "u"))
+
+
+asks_back = Rule("asks a question back", _asks_back)
+
+# Words that cannot name a place after "from"/"in": "i am from to be." has none.
+_FUNCTION_WORDS = frozenset(
+    "a an the to be is am are was of and or but in on at from for with my your you i me it "
+    "this that there here not no yes so very too".split()
+)
+PLACES = ("utah", "provo", "orem", "salt lake", "california", "texas", "idaho", "arizona",
+          "washington", "oregon", "nevada", "colorado", "new york", "florida", "virginia",
+          "maryland", "ohio", "michigan", "illinois", "chicago", "seattle", "boston", "vegas",
+          "canada", "alberta", "mexico", "brazil", "china", "japan", "korea", "germany", "france",
+          "england", "london", "europe", "asia", "africa", "australia", "america", "usa", "us",
+          "the states", "hawaii", "alaska", "montana", "wyoming", "kansas", "georgia", "carolina",
+          "jersey", "nj", "pennsylvania", "minnesota", "wisconsin", "missouri", "tennessee",
+          "city", "town", "state", "country", "east coast", "west coast", "the south",
+          "the midwest", "suburbs", "near", "downtown", "campus", "byu", "dorms")  # fmt: skip
+
+
+def _place_after_preposition(reply: str) -> bool:
+    tokens = words(reply)
+    return any(
+        word in ("from", "in", "near") and following not in _FUNCTION_WORDS
+        for word, following in zip(tokens, tokens[1:])
+    )
+
+
+names_place = mentions_any("names a place", PLACES) | Rule(
+    "'from'/'in' + a place", _place_after_preposition
+)
+
+MAJORS = ("computer science", "cs", "math", "mathematics", "biology", "chemistry", "physics",
+          "nursing", "business", "accounting", "economics", "finance", "engineering",
+          "psychology", "english", "history", "art", "music", "education", "information",
+          "statistics", "marketing", "law", "medicine", "pre med", "premed", "neuroscience",
+          "communications", "linguistics", "spanish", "dance", "film", "design", "geology",
+          "exercise science", "nutrition", "political science", "sociology", "philosophy",
+          "undecided", "undeclared", "not sure yet", "don't know yet", "haven't decided",
+          "technology", "animation", "theater", "biochem", "chem", "bio")  # fmt: skip
+names_major = mentions_any("names a field of study", MAJORS)
+
+SCHOOL_YEARS = ("freshman", "sophomore", "junior", "senior", "first year", "second year",
+                "third year", "fourth year", "last year", "grad", "graduate", "graduating",
+                "high school", "hs", "college", "1st", "2nd", "3rd", "4th")  # fmt: skip
+names_school_year = mentions_any("names a school year", SCHOOL_YEARS)
+
+ACTIVITIES = ("play", "playing", "read", "reading", "watch", "watching", "movies", "movie",
+              "music", "sing", "singing", "dance", "dancing", "hike", "hiking", "run", "running",
+              "swim", "swimming", "games", "video games", "sports", "basketball", "soccer",
+              "football", "tennis", "golf", "volleyball", "ski", "skiing", "cook", "cooking",
+              "bake", "baking", "draw", "drawing", "paint", "painting", "write", "writing",
+              "piano", "guitar", "hang out", "hanging out", "friends", "family", "travel",
+              "shopping", "sleep", "sleeping", "homework", "study", "studying", "work",
+              "working", "netflix", "camping", "fishing", "biking", "climbing", "gym",
+              "workout", "exercise", "nothing", "not much", "relax", "relaxing", "chill",
+              "party", "church", "went", "go", "going", "date", "beach")  # fmt: skip
+names_activity = mentions_any("names an activity", ACTIVITIES)
+
+FOODS = ("pizza", "pasta", "sushi", "tacos", "taco", "burgers", "burger", "chicken", "steak",
+         "ice cream", "chocolate", "rice", "salad", "mexican", "italian", "chinese", "thai",
+         "indian", "japanese", "food", "fries", "sandwich", "soup", "cake", "cookies", "bread",
+         "cheese", "fruit", "watermelon", "apples", "noodles", "ramen", "curry", "bbq",
+         "alfredo", "lasagna", "spaghetti", "potatoes", "mac", "breakfast", "pancakes")  # fmt: skip
+names_food = mentions_any("names a food", FOODS)
+
+MUSIC = ("rock", "pop", "country", "jazz", "classical", "rap", "hip hop", "indie", "metal",
+         "alternative", "folk", "edm", "r b", "punk", "musicals", "soundtracks", "everything",
+         "all kinds", "anything", "oldies", "band", "bands", "songs", "imagine dragons",
+         "taylor swift", "beatles", "kpop", "k pop", "blues", "reggae", "electronic", "piano")  # fmt: skip
+names_music = mentions_any("names a kind of music", MUSIC)
+
+SPORTS = ("basketball", "soccer", "football", "baseball", "tennis", "golf", "volleyball",
+          "hockey", "swimming", "running", "skiing", "snowboarding", "rugby", "softball",
+          "lacrosse", "track", "cross country", "wrestling", "badminton", "ultimate",
+          "frisbee", "gymnastics", "cycling", "boxing", "none", "don't")  # fmt: skip
+names_sport = mentions_any("names a sport", SPORTS)
+
+COLORS = ("red", "blue", "green", "yellow", "purple", "orange", "pink", "black", "white",
+          "gray", "grey", "brown", "teal", "turquoise", "navy", "maroon", "gold")  # fmt: skip
+names_color = mentions_any("names a colour", COLORS)
+
+SEASONS = ("spring", "summer", "fall", "autumn", "winter")
+names_season = mentions_any("names a season", SEASONS)
+
+ANIMALS = ("dog", "dogs", "cat", "cats", "horse", "horses", "bird", "birds", "fish", "lion",
+           "tiger", "elephant", "elephants", "panda", "pandas", "penguin", "penguins", "monkey",
+           "monkeys", "dolphin", "dolphins", "wolf", "wolves", "bear", "bears", "giraffe",
+           "turtle", "rabbit", "bunny", "puppy", "puppies", "sloth", "otter", "otters", "owl",
+           "fox", "hamster", "parrot", "snake", "lizard")  # fmt: skip
+names_animal = mentions_any("names an animal", ANIMALS)
+
+WEATHER = ("sunny", "rainy", "rain", "raining", "snow", "snowing", "cold", "hot", "warm",
+           "cool", "windy", "cloudy", "nice", "beautiful", "freezing", "weather", "chilly",
+           "humid", "storm", "gorgeous", "degrees")  # fmt: skip
+describes_weather = mentions_any("describes the weather", WEATHER)
+
+_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen "
+                 "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty none "
+                 "zero few couple several no only").split()  # fmt: skip
+
+
+def _gives_number(reply: str) -> bool:
+    return any(token.isdigit() or token in _NUMBER_WORDS for token in words(reply))
+
+
+gives_number = Rule("gives a number", _gives_number)
+TIMES = ("o'clock", "oclock", "noon", "midnight", "morning", "afternoon",
+         "evening", "night", "late", "early", "half past", "quarter")  # fmt: skip
+gives_time = mentions_any("tells the time", TIMES) | gives_number
+
+NAME_INTROS = ("my name is", "my name's", "name is", "call me", "i'm", "i am", "it's", "its")
+
+
+def _gives_name(reply: str) -> bool:
+    """A word after "my name is", "i'm"... that is not a feeling or a small word ("i'm good",
+    "i'm from utah" give no name)."""
+    text = " ".join(words(reply))
+    not_names = _FUNCTION_WORDS | set(FEELINGS) | {"just", "really", "so", "doing", "sorry"}
+    for intro in NAME_INTROS:
+        for match in re.finditer(rf"(?:^| ){re.escape(intro)} ([a-z]+)", text):
+            if match.group(1) not in not_names:
+                return True
+    return False
+
+
+gives_name = Rule("gives a name", _gives_name)
+
+SYMPATHY = ("sorry", "oh no", "too bad", "that sucks", "hope", "what happened", "that's rough",
+            "feel better", "it's okay", "it's ok", "don't worry", "no worries", "it's fine",
+            "that's okay", "no problem", "aw", "ouch", "get some rest", "sleep", "take a nap",
+            "hang in there", "you'll be fine")  # fmt: skip
+sympathizes = mentions_any("sympathizes or reassures", SYMPATHY)
+
+JOBS = ("student", "school", "work", "working", "job", "intern", "internship", "teacher",
+        "engineer", "nurse", "developer", "programmer", "cashier", "manager", "study",
+        "studying", "retail", "restaurant", "office", "lab", "research", "tutor", "company",
+        "store", "campus", "byu", "library", "nowhere", "don't work", "unemployed")  # fmt: skip
+names_job = mentions_any("names work or study", JOBS)
+
+
+def any_rule(*rules: Rule) -> Rule:
+    """A rule that accepts what any of ``rules`` accepts."""
+    if not rules:
+        raise ValueError("any_rule needs at least one rule.")
+    combined = rules[0]
+    for rule in rules[1:]:
+        combined = combined | rule
+    return combined
