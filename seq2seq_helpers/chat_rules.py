@@ -30,12 +30,35 @@ def _has_phrase(reply: str, phrases: Iterable[str]) -> bool:
     return any(f" {phrase} " in text for phrase in phrases)
 
 
+MAX_REPLY_WORDS = 20  # the longest reply the bots were trained on
+# The small words every English sentence is held together with; word salad has few of them.
+SMALL_WORDS = frozenset(
+    "i you he she we they it me my your our a an the to of in on at for from with and or but "
+    "so is am are was were be do does did have has not no i'm it's that this what how who "
+    "where when why there here just like can will would".split()
+)
+
+
+def _rare(word: str) -> bool:
+    """A token people hardly ever write (wordfreq's Zipf frequency below 2: less than once in
+    ten million words), like the half-words a bot glues from subword pieces ("convincepe")."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") < 2
+
+
 def well_formed(reply: str) -> bool:
-    """A reply at all: a word, no word three times in a row, no [UNK] and no raw byte pieces."""
+    """A reply at all: 1 to MAX_REPLY_WORDS words, no word three times in a row, no [UNK] or raw
+    byte pieces, at most one rare token in ten (at least one allowed: a name, a home town), and
+    in a reply of 6 words or more at least one small word in six (word salad has none)."""
     tokens = words(reply)
-    if not tokens or "[unk]" in reply.lower() or "<0x" in reply.lower():
+    if not 0 < len(tokens) <= MAX_REPLY_WORDS or "[unk]" in reply.lower() or "<0x" in reply.lower():
         return False
-    return not any(a == b == c for a, b, c in zip(tokens, tokens[1:], tokens[2:]))
+    if any(a == b == c for a, b, c in zip(tokens, tokens[1:], tokens[2:])):
+        return False
+    if sum(_rare(token) for token in tokens) > max(1, len(tokens) // 10):
+        return False
+    return len(tokens) < 6 or 6 * sum(token in SMALL_WORDS for token in tokens) >= len(tokens)
 
 
 @dataclass(frozen=True)

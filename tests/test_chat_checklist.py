@@ -55,10 +55,24 @@ def test_each_rule_on_its_own(rule, good, bad):
 
 
 def test_no_rule_accepts_a_reply_that_is_not_well_formed():
-    for broken in ["", "?!", "yes yes yes", "i'm from [UNK]", "from <0xE6> utah"]:
+    salad = "shop hike lean basketball woohoo blessing biology modest writing wrist"
+    glued = "i like hike basketballre and convincepe rice"
+    too_long = "i'm from utah and " * 6
+    for broken in [
+        "",
+        "?!",
+        "yes yes yes",
+        "i'm from [UNK]",
+        "from <0xE6> utah",
+        salad,
+        glued,
+        too_long,
+    ]:
         assert not well_formed(broken)
         assert not any(item.rule(broken) for item in CHECKLIST), broken
     assert well_formed("yes, yes. i'm from utah")
+    assert well_formed("i'm from orem, near provo")  # one rare town name is fine
+    assert well_formed("i like to play sports and listen to music and dance")
 
 
 def test_rules_combine_and_refuse_bad_arguments():
