@@ -43,13 +43,20 @@ LESSON = dict(first_turns=4, common_questions=3, max_words=7, top_words=1000)
 LESSON_TRAINING = dict(latent_dim=256, epochs=40, batch_size=32, learning_rate=0.005)
 TRANSFORMER_SIZES = dict(model_dim=128, num_heads=4, num_layers=2, ff_dim=512, dropout=0.1)
 LEARNING_RATES = {"attention": 0.003, "transformer": 0.001}
+LSTM_SIZES = dict(latent_dim=128, embedding_dim=64)
+# Every question's pair (the question, the first clause of its reply), asked once or more.
+COMMON_QUESTIONS = 1
 
 
 def subword_pairs(conversations, max_words: int, seed: int):
     from seq2seq_helpers.conversations import extract_pairs
 
     return extract_pairs(
-        conversations, max_words=max_words, first_turns=None, common_questions=3, seed=seed
+        conversations,
+        max_words=max_words,
+        first_turns=None,
+        common_questions=COMMON_QUESTIONS,
+        seed=seed,
     )
 
 
@@ -88,7 +95,7 @@ def train_bot(bot: str, conversations, args, seed: int):
         validation_split = args.validation_split
         training = pairs[: len(pairs) - int(len(pairs) * validation_split)]
         vectorizers = make_subword_vectorizers(training, args.pieces)  # learned on training only
-        lstm = {} if bot == "transformer" else {"latent_dim": 256, "embedding_dim": 128}
+        lstm = {} if bot == "transformer" else LSTM_SIZES
         translator, history = train_scalable(
             pairs,
             architecture=bot,
@@ -150,6 +157,25 @@ def checklist_results(bot, seed: int) -> dict:
     return results
 
 
+def rescore(path: Path) -> None:
+    """Judge the stored replies again (after a rule was corrected), without training."""
+    from seq2seq_helpers.chat_checklist import MESSAGES, score_replies
+    from seq2seq_helpers.chat_report import chatbots_table
+
+    report = json.loads(path.read_text(encoding="utf-8"))
+    for seeds in report["results"].values():
+        for result in seeds.values():
+            for figures in result["checklist"].values():
+                if len(figures["replies"]) != len(MESSAGES):
+                    raise ValueError(f"{path}: the replies are not one per checklist message.")
+                score = score_replies(figures["replies"])
+                figures["sensible_share"] = score.sensible_share
+                figures["generic_share"] = score.generic_share
+                figures["failures"] = [v.message for v in score.failures]
+    path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(chatbots_table(report))
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bots", default=",".join(BOTS))
@@ -157,12 +183,19 @@ def main(argv=None) -> None:
     parser.add_argument("--budget", type=float, default=300.0, help="training seconds per bot")
     parser.add_argument("--max-epochs", type=int, default=100)
     parser.add_argument("--patience", type=int, default=3)
-    parser.add_argument("--max-words", type=int, default=20, help="longest turn, in tokens")
-    parser.add_argument("--pieces", type=int, default=4000, help="SentencePiece pieces per side")
+    parser.add_argument("--max-words", type=int, default=12, help="longest turn, in tokens")
+    parser.add_argument("--pieces", type=int, default=2000, help="SentencePiece pieces per side")
     parser.add_argument("--validation-split", type=float, default=0.05)
     parser.add_argument("--bleu-pairs", type=int, default=200)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/chatbots.json"))
+    parser.add_argument(
+        "--rescore",
+        action="store_true",
+        help="train nothing: judge the replies kept in --out again with today's checklist rules",
+    )
     args = parser.parse_args(argv)
+    if args.rescore:
+        return rescore(args.out)
     bots = [bot for bot in args.bots.split(",") if bot]
     unknown = sorted(set(bots) - set(BOTS))
     if unknown:
@@ -184,6 +217,8 @@ def main(argv=None) -> None:
         "decodings": DECODINGS,
         "lesson": {**LESSON, **LESSON_TRAINING},
         "transformer_sizes": TRANSFORMER_SIZES,
+        "lstm_sizes": LSTM_SIZES,
+        "common_questions": COMMON_QUESTIONS,
         "learning_rates": LEARNING_RATES,
         "cpu_cores": os.cpu_count(),
     }

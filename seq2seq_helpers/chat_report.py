@@ -80,3 +80,32 @@ def best_bot(report: dict) -> tuple[str, str]:
         key = (row["bot"], row["decoding"])
         worst[key] = min(worst.get(key, 1.0), row["sensible"])
     return max(worst, key=worst.get)
+
+
+def best_decoding(report: dict, bot: str) -> str:
+    """The bot's decoding with the highest lowest-over-seeds sensible share."""
+    worst: dict[str, float] = {}
+    for row in rows(report):
+        if row["bot"] == bot:
+            worst[row["decoding"]] = min(worst.get(row["decoding"], 1.0), row["sensible"])
+    if not worst:
+        raise ValueError(
+            f"no results for the bot {bot!r}; the report has {list(report['results'])}."
+        )
+    return max(worst, key=worst.get)
+
+
+def summary_lines(report: dict) -> list[str]:
+    """One line per bot, its best decoding: the sensible share on each seed, the most generic
+    share, and BLEU; the README quotes these lines (a test keeps them equal)."""
+    lines = []
+    for bot in report["results"]:
+        decoding = best_decoding(report, bot)
+        chosen = [r for r in rows(report) if r["bot"] == bot and r["decoding"] == decoding]
+        shares = ", ".join(f"{r['sensible']:.0%} (seed {r['seed']})" for r in chosen)
+        lines.append(
+            f"{BOT_NAMES.get(bot, bot)}, {decoding}: sensible {shares}; generic at most "
+            f"{max(r['generic'] for r in chosen):.0%}; BLEU {max(r['bleu'] for r in chosen):.1f} "
+            "at most"
+        )
+    return lines

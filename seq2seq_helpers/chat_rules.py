@@ -86,9 +86,10 @@ def mentions_any(name: str, phrases: Iterable[str]) -> Rule:
 
 
 YES_NO = ("yes", "yeah", "yep", "yup", "ya", "sure", "of course", "definitely", "absolutely",
-          "no", "nope", "nah", "not", "never", "kind of", "sometimes", "a little", "i do",
-          "i don't", "i did", "i didn't", "i am", "i'm not", "i have", "i haven't", "i love",
-          "i like", "i hate", "i can", "i can't", "totally", "love it", "of course")  # fmt: skip
+          "no", "nope", "nah", "not really", "not at all", "not much", "not yet", "never",
+          "kind of", "sometimes", "a little", "i do", "i don't", "i did", "i didn't", "i'm not",
+          "i am not", "i have", "i haven't", "i love", "i like", "i hate", "i can", "i can't",
+          "totally", "love it")  # fmt: skip
 answers_yes_no = mentions_any("answers yes or no", YES_NO)
 
 GREETINGS = ("hi", "hello", "hey", "howdy", "hiya", "yo", "good morning", "good afternoon",
@@ -135,12 +136,18 @@ PLACES = ("utah", "provo", "orem", "salt lake", "california", "texas", "idaho", 
           "the midwest", "suburbs", "near", "downtown", "campus", "byu", "dorms")  # fmt: skip
 
 
+_PLACE_INTROS = (("from",), ("near",), ("live", "in"), ("up", "in"), ("born", "in"))
+
+
 def _place_after_preposition(reply: str) -> bool:
+    """ "from X", "near X", "live in X", "grew up in X", "born in X" with X not a small word."""
     tokens = words(reply)
-    return any(
-        word in ("from", "in", "near") and following not in _FUNCTION_WORDS
-        for word, following in zip(tokens, tokens[1:])
-    )
+    for intro in _PLACE_INTROS:
+        for i in range(len(tokens) - len(intro)):
+            if tuple(tokens[i : i + len(intro)]) == intro:
+                if tokens[i + len(intro)] not in _FUNCTION_WORDS:
+                    return True
+    return False
 
 
 names_place = mentions_any("names a place", PLACES) | Rule(
@@ -171,7 +178,7 @@ ACTIVITIES = ("play", "playing", "read", "reading", "watch", "watching", "movies
               "shopping", "sleep", "sleeping", "homework", "study", "studying", "work",
               "working", "netflix", "camping", "fishing", "biking", "climbing", "gym",
               "workout", "exercise", "nothing", "not much", "relax", "relaxing", "chill",
-              "party", "church", "went", "go", "going", "date", "beach")  # fmt: skip
+              "party", "church", "went", "date", "beach")  # fmt: skip
 names_activity = mentions_any("names an activity", ACTIVITIES)
 
 FOODS = ("pizza", "pasta", "sushi", "tacos", "taco", "burgers", "burger", "chicken", "steak",
@@ -214,7 +221,7 @@ describes_weather = mentions_any("describes the weather", WEATHER)
 
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen "
                  "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty none "
-                 "zero few couple several no only").split()  # fmt: skip
+                 "zero few couple several").split()  # fmt: skip
 
 
 def _gives_number(reply: str) -> bool:

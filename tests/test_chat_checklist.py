@@ -38,15 +38,16 @@ def test_the_issue_s_nonsense_fails_where_are_you_from():
 @pytest.mark.parametrize(
     ("rule", "good", "bad"),
     [
-        (r.answers_yes_no, ["yeah!", "no, never"], ["pizza", "where is it?"]),
-        (r.names_place, ["from new york", "i live in provo"], ["from the", "in to"]),
+        (r.answers_yes_no, ["yeah!", "no, never", "not really"], ["pizza", "i am like to see it"]),
+        (r.names_place, ["from new york", "born in ohio"], ["from the", "not in computer science"]),
         (r.greets_back, ["Hello!", "good morning"], ["bye", "yellow"]),
         (r.thanks_back, ["You’re welcome", "no problem!"], ["thanks", "welcomed"]),
-        (r.gives_number, ["21", "twenty"], ["old", "a"]),
+        (r.gives_number, ["21", "twenty"], ["old", "a", "no i love them"]),
         (r.gives_time, ["3 pm", "noon"], ["i am", "later"]),
         (r.gives_name, ["my name is sam", "call me al"], ["i'm fine", "i'm from utah"]),
         (r.asks_back, ["and you?", "what about you"], ["i like you a lot.", "cool"]),
         (r.says_goodbye, ["see ya", "good night!"], ["hi", "good morning"]),
+        (r.names_activity, ["i went hiking", "reading"], ["they are going to save it", "go"]),
     ],
 )
 def test_each_rule_on_its_own(rule, good, bad):
