@@ -4,8 +4,9 @@
     python -m seq2seq_helpers.translate SAVED_MODEL --beam-width 3 < sentences.txt
 
 Prints one translation per line, in the order of the sentences (read from the arguments, or one
-per line from standard input when there are none). Needs TensorFlow only: the SavedModel holds the
-tokenizer, the model, the search and the detokenizer. See seq2seq_helpers/export.py.
+per line from standard input when there are none). Needs TensorFlow only (and tensorflow-text for
+a subword translator): the SavedModel holds the tokenizer, the model, the search and the
+detokenizer. See seq2seq_helpers/export.py.
 """
 
 from __future__ import annotations
@@ -43,7 +44,21 @@ def main(arguments: list[str] | None = None) -> int:
     sentences = options.sentences or [line.rstrip("\n") for line in sys.stdin]
     import tensorflow as tf
 
-    translator = tf.saved_model.load(str(options.saved_model))
+    try:  # a subword translator's SentencePiece ops come from tensorflow-text
+        import tensorflow_text  # noqa: F401
+    except ImportError:
+        tensorflow_text = None
+    try:
+        translator = tf.saved_model.load(str(options.saved_model))
+    except tf.errors.NotFoundError as problem:
+        if "Sentencepiece" not in str(problem) or tensorflow_text is not None:
+            raise
+        print(
+            "This translator reads subword pieces: install the tensorflow-text package "
+            "(the version that matches your TensorFlow) and run the command again.",
+            file=sys.stderr,
+        )
+        return 2
     widest = int(translator.max_beam_width.numpy())
     if not 1 <= options.beam_width <= widest:
         print(

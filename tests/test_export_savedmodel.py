@@ -222,3 +222,9 @@ def test_the_command_line_translates_and_explains_bad_arguments(
     assert "--beam-width must be at least 1" in no_beam.stderr
     assert main([folder, "--beam-width", "9", "I see the dog."]) == 2  # in this process
     assert "--beam-width must be between 1 and 3" in capsys.readouterr().err
+
+
+def test_the_command_line_translates_with_a_subword_translator(folders, loaded_elsewhere):
+    result = run_command_line(folders["subword"], *SENTENCES[:2])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.splitlines() == loaded_elsewhere["subword"]["greedy"][:2]
