@@ -57,6 +57,9 @@ def _item(message: str, rule: Rule, good: Sequence[str], bad: Sequence[str]) -> 
 
 
 _yes_no = r.answers_yes_no
+_asks_why = r.mentions_any(
+    "asks why", ["why", "what happened", "how come", "are you ok", "you okay"]
+)
 _hello = r.greets_back | r.asks_back
 CHECKLIST: tuple[ChecklistItem, ...] = (
     # Greetings
@@ -160,10 +163,11 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
           ["good morning", "utah"]),
     _item("talk to you later", r.says_goodbye, ["sounds good, talk to you later!", "bye!"],
           ["what's your name?", "computer science"]),
-    _item("i'm so tired", r.sympathizes | r.asks_back,
-          ["oh no, get some rest", "why, what happened?"], ["computer science", "utah"]),
-    _item("i had a bad day", r.sympathizes | r.asks_back,
-          ["oh no, what happened?", "i'm sorry to hear that"], ["cool", "utah"]),
+    _item("i'm so tired", r.sympathizes | _asks_why,
+          ["oh no, get some rest", "why, what happened?"],
+          ["computer science", "what's your major?", "utah"]),
+    _item("i had a bad day", r.sympathizes | _asks_why,
+          ["oh no, what happened?", "i'm sorry to hear that"], ["cool", "what's your major?"]),
     _item("i'm sorry", r.sympathizes | r.thanks_back,
           ["it's okay", "no worries!"], ["computer science", "i am from to be"]),
 )  # fmt: skip
