@@ -43,9 +43,9 @@ LESSON = dict(first_turns=4, common_questions=3, max_words=7, top_words=1000)
 LESSON_TRAINING = dict(latent_dim=256, epochs=40, batch_size=32, learning_rate=0.005)
 TRANSFORMER_SIZES = dict(model_dim=128, num_heads=4, num_layers=2, ff_dim=512, dropout=0.1)
 LEARNING_RATES = {"attention": 0.003, "transformer": 0.001}
-LSTM_SIZES = dict(latent_dim=128, embedding_dim=64)
-# Every question's pair (the question, the first clause of its reply), asked once or more.
-COMMON_QUESTIONS = 1
+LSTM_SIZES = dict(latent_dim=256, embedding_dim=128)
+# The pairs (question, first clause of its reply) of questions asked 3 times or more, as in 06.
+COMMON_QUESTIONS = 3
 
 
 def subword_pairs(conversations, max_words: int, seed: int):
@@ -183,8 +183,8 @@ def main(argv=None) -> None:
     parser.add_argument("--budget", type=float, default=300.0, help="training seconds per bot")
     parser.add_argument("--max-epochs", type=int, default=100)
     parser.add_argument("--patience", type=int, default=3)
-    parser.add_argument("--max-words", type=int, default=12, help="longest turn, in tokens")
-    parser.add_argument("--pieces", type=int, default=2000, help="SentencePiece pieces per side")
+    parser.add_argument("--max-words", type=int, default=20, help="longest turn, in tokens")
+    parser.add_argument("--pieces", type=int, default=4000, help="SentencePiece pieces per side")
     parser.add_argument("--validation-split", type=float, default=0.05)
     parser.add_argument("--bleu-pairs", type=int, default=200)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/chatbots.json"))
