@@ -33,9 +33,11 @@ def _has_phrase(reply: str, phrases: Iterable[str]) -> bool:
 MAX_REPLY_WORDS = 20  # the longest reply the bots were trained on
 # The small words every English sentence is held together with; word salad has few of them.
 SMALL_WORDS = frozenset(
-    "i you he she we they it me my your our a an the to of in on at for from with and or but "
-    "so is am are was were be do does did have has not no i'm it's that this what how who "
-    "where when why there here just like can will would".split()
+    "i you he she we they it me my your our us him her them a an the to of in on at for from "
+    "with by about as up out and or but if so than then too very really also all some much "
+    "more is am are was were be been being do does did have has had having get got not no "
+    "i'm i've i'd i'll im it's its that's what's you're don't can't that this these what how "
+    "who where when why there here just like can will would could should".split()
 )
 
 
@@ -50,7 +52,7 @@ def _rare(word: str) -> bool:
 def well_formed(reply: str) -> bool:
     """A reply at all: 1 to MAX_REPLY_WORDS words, no word three times in a row, no [UNK] or raw
     byte pieces, at most one rare token in ten (at least one allowed: a name, a home town), and
-    in a reply of 6 words or more at least one small word in six (word salad has none)."""
+    in a reply of 6 words or more at least one small word in eight (word salad has none)."""
     tokens = words(reply)
     if not 0 < len(tokens) <= MAX_REPLY_WORDS or "[unk]" in reply.lower() or "<0x" in reply.lower():
         return False
@@ -58,7 +60,7 @@ def well_formed(reply: str) -> bool:
         return False
     if sum(_rare(token) for token in tokens) > max(1, len(tokens) // 10):
         return False
-    return len(tokens) < 6 or 6 * sum(token in SMALL_WORDS for token in tokens) >= len(tokens)
+    return len(tokens) < 6 or 8 * sum(token in SMALL_WORDS for token in tokens) >= len(tokens)
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,8 @@ YES_NO = ("yes", "yeah", "yep", "yup", "ya", "sure", "of course", "definitely", 
           "totally", "love it")  # fmt: skip
 answers_yes_no = mentions_any("answers yes or no", YES_NO)
 
-GREETINGS = ("hi", "hello", "hey", "howdy", "hiya", "yo", "good morning", "good afternoon",
+GREETINGS = ("hi", "hii", "hello", "helloo", "hey", "heyy", "heyyy", "heyo", "howdy", "hiya",
+             "yo", "wassup", "wussup", "good morning", "good afternoon",
              "good evening", "morning", "nice to meet you", "what's up", "sup", "greetings")  # fmt: skip
 greets_back = mentions_any("greets back", GREETINGS)
 
@@ -132,7 +135,8 @@ PLACES = ("utah", "provo", "orem", "salt lake", "california", "texas", "idaho", 
           "england", "london", "europe", "asia", "africa", "australia", "america", "usa", "us",
           "the states", "hawaii", "alaska", "montana", "wyoming", "kansas", "georgia", "carolina",
           "jersey", "nj", "pennsylvania", "minnesota", "wisconsin", "missouri", "tennessee",
-          "city", "town", "state", "country", "east coast", "west coast", "the south",
+          "city", "town", "state", "country", "from here", "around here", "east coast",
+          "west coast", "the south",
           "the midwest", "suburbs", "near", "downtown", "campus", "byu", "dorms")  # fmt: skip
 
 
@@ -160,7 +164,8 @@ MAJORS = ("computer science", "cs", "math", "mathematics", "biology", "chemistry
           "statistics", "marketing", "law", "medicine", "pre med", "premed", "neuroscience",
           "communications", "linguistics", "spanish", "dance", "film", "design", "geology",
           "exercise science", "nutrition", "political science", "sociology", "philosophy",
-          "undecided", "undeclared", "not sure yet", "don't know yet", "haven't decided",
+          "arts", "media", "family life", "undecided", "undeclared", "not sure yet",
+          "don't know yet", "haven't decided",
           "technology", "animation", "theater", "biochem", "chem", "bio")  # fmt: skip
 names_major = mentions_any("names a field of study", MAJORS)
 
@@ -178,7 +183,7 @@ ACTIVITIES = ("play", "playing", "read", "reading", "watch", "watching", "movies
               "shopping", "sleep", "sleeping", "homework", "study", "studying", "work",
               "working", "netflix", "camping", "fishing", "biking", "climbing", "gym",
               "workout", "exercise", "nothing", "not much", "relax", "relaxing", "chill",
-              "party", "church", "went", "date", "beach")  # fmt: skip
+              "party", "church", "went", "date", "beach", "class", "school", "making")  # fmt: skip
 names_activity = mentions_any("names an activity", ACTIVITIES)
 
 FOODS = ("pizza", "pasta", "sushi", "tacos", "taco", "burgers", "burger", "chicken", "steak",

@@ -74,6 +74,9 @@ def test_no_rule_accepts_a_reply_that_is_not_well_formed():
     assert well_formed("yes, yes. i'm from utah")
     assert well_formed("i'm from orem, near provo")  # one rare town name is fine
     assert well_formed("i like to play sports and listen to music and dance")
+    # Real replies of the corpus with few small words are still replies:
+    assert well_formed("my favorite food most definitely fettuccine alfredo")
+    assert well_formed("i've actually been having a really good day !")
 
 
 def test_rules_combine_and_refuse_bad_arguments():
