@@ -73,12 +73,19 @@ def chatbots_table(report: dict) -> str:
     return "\n".join(lines)
 
 
-def best_bot(report: dict) -> tuple[str, str]:
-    """The (bot, decoding) with the highest lowest-over-seeds sensible share."""
+def best_bot(report: dict, among: tuple[str, ...] | None = None) -> tuple[str, str]:
+    """The (bot, decoding) with the highest lowest-over-seeds sensible share; ``among`` limits
+    the bots considered (say, to the new ones)."""
     worst: dict[tuple[str, str], float] = {}
     for row in rows(report):
+        if among is not None and row["bot"] not in among:
+            continue
         key = (row["bot"], row["decoding"])
         worst[key] = min(worst.get(key, 1.0), row["sensible"])
+    if not worst:
+        raise ValueError(
+            f"no results for the bots {among}; the report has {list(report['results'])}."
+        )
     return max(worst, key=worst.get)
 
 

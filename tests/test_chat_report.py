@@ -44,6 +44,9 @@ REPORT = {
 
 def test_the_best_bot_and_decoding_go_by_their_worst_seed():
     assert best_bot(REPORT) == ("transformer", "greedy")
+    assert best_bot(REPORT, among=("lesson",)) == ("lesson", "greedy")
+    with pytest.raises(ValueError, match="no results for the bots"):
+        best_bot(REPORT, among=("attention",))
     assert best_decoding(REPORT, "lesson") == "greedy"
     with pytest.raises(ValueError, match="no results for the bot 'attention'"):
         best_decoding(REPORT, "attention")
