@@ -89,10 +89,15 @@ def mentions_any(name: str, phrases: Iterable[str]) -> Rule:
 
 YES_NO = ("yes", "yeah", "yep", "yup", "ya", "sure", "of course", "definitely", "absolutely",
           "no", "nope", "nah", "not really", "not at all", "not much", "not yet", "never",
-          "kind of", "sometimes", "a little", "i do", "i don't", "i did", "i didn't", "i'm not",
-          "i am not", "i have", "i haven't", "i love", "i like", "i hate", "i can", "i can't",
+          "kind of", "sometimes", "a little", "i do", "i don't", "i did", "i didn't", "not a fan",
+          "i have", "i haven't", "i love", "i like", "i hate", "i can", "i can't",
           "totally", "love it")  # fmt: skip
-answers_yes_no = mentions_any("answers yes or no", YES_NO)
+_says_yes_or_no = mentions_any("answers yes or no", YES_NO)
+# "i'm not sure" is no answer, though "sure" alone says yes.
+answers_yes_no = Rule(
+    "answers yes or no",
+    lambda reply: _says_yes_or_no(" ".join(words(reply)).replace("not sure", "")),
+)
 
 GREETINGS = ("hi", "hii", "hello", "helloo", "hey", "heyy", "heyyy", "heyo", "howdy", "hiya",
              "yo", "wassup", "wussup", "good morning", "good afternoon",
