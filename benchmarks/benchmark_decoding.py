@@ -24,19 +24,27 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+# The two models compared (model families), with the option that sets each one's learning rate.
+LEARNING_RATES = {
+    "attention": lambda args: args.learning_rate,
+    "transformer": lambda args: args.transformer_learning_rate,
+}
+
 
 def train(architecture: str, pairs, args):
     import keras
 
+    from seq2seq_helpers.families import FAMILIES
     from seq2seq_helpers.scalable_training import TimeBudget, train_scalable
     from seq2seq_helpers.text import tokenize
 
     keras.utils.set_random_seed(0)
-    sizes = None
-    learning_rate = args.learning_rate
-    if architecture == "transformer":
-        sizes = dict(model_dim=128, num_heads=4, num_layers=2, ff_dim=512, dropout=0.1)
-        learning_rate = args.transformer_learning_rate
+    # The sizes of benchmarks/every_model.json, for the family that takes them.
+    sizes = {}
+    if "transformer_sizes" in FAMILIES[architecture].options:
+        sizes["transformer_sizes"] = dict(
+            model_dim=128, num_heads=4, num_layers=2, ff_dim=512, dropout=0.1
+        )
     translator, _ = train_scalable(
         pairs,
         max_source_length=max(len(tokenize(s)) for s, _ in pairs),
@@ -49,26 +57,19 @@ def train(architecture: str, pairs, args):
         verbose=0,
         max_tokens=4000,
         architecture=architecture,
-        transformer_sizes=sizes,
-        optimizer=keras.optimizers.Adam(learning_rate),
+        optimizer=keras.optimizers.Adam(LEARNING_RATES[architecture](args)),
+        **sizes,
     )
     return translator
 
 
 def decoders(translator, beam_width: int, cache: bool = True):
-    """The translator's batch decoder (greedy for ``beam_width`` 1): source ids -> ids per row."""
+    """The translator's batch decoder (greedy for ``beam_width`` 1): source ids -> ids per row;
+    ``cache`` for a family whose decoding has one (the Transformer's keys and values)."""
     from seq2seq_helpers.search import make_beam_decoder, make_greedy_decoder
-    from seq2seq_helpers.transformer import transformer_step_model
 
-    step_model = translator.step_model
-    if translator.architecture == "transformer":
-        step_model = transformer_step_model(
-            *translator.inference_models,
-            start_index=step_model.start_index,
-            end_index=step_model.end_index,
-            max_length=translator.max_target_length,
-            cache=cache,
-        )
+    options = {"cache": cache} if "cache" in translator.family.step_options else {}
+    step_model = translator.make_step_model(**options)
     length = translator.max_target_length
     if beam_width == 1:
         greedy = make_greedy_decoder(step_model, length)
@@ -102,7 +103,7 @@ def main() -> None:
 
     test = [source for source, _ in load_pairs(DEFAULT_TEST_CORPUS)][: args.sentences]
     translators = {}
-    for name in ("attention", "transformer"):
+    for name in LEARNING_RATES:
         if args.load:
             translators[name] = ScalableTranslator.load(Path(args.load) / name)
         else:

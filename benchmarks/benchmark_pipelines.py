@@ -26,31 +26,64 @@ import subprocess
 import sys
 import time
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 HERE = Path(__file__).resolve().parent
-PIPELINES = (
-    "lesson",
-    "onehot",
-    "scalable",
-    "attention",
-    "bidirectional",
-    "transformer",
-    "subword_attention",
-    "subword_transformer",
-)
-# What each pipeline is, for --help and the table's legend.
-PIPELINE_NAMES = {
-    "lesson": "the lesson's one-hot model on the lesson's arrays, predict() per token (04-05)",
-    "onehot": "the lesson's one-hot LSTM, fed one-hot rows made batch by batch from ids (09)",
-    "scalable": "ids, embeddings, masking, tf.data, compiled greedy/beam search (07-08)",
-    "attention": "the scalable LSTM with Luong attention over the encoder's outputs (09)",
-    "bidirectional": "the attention model with a Bidirectional encoder (09, benchmark only)",
-    "transformer": "the encoder-decoder Transformer of notebook 10",
-    "subword_attention": "the attention LSTM on SentencePiece pieces (11)",
-    "subword_transformer": "the Transformer on SentencePiece pieces (11)",
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """One pipeline the benchmark runs: ``family``, the model family ``train_scalable`` builds
+    (``seq2seq_helpers.families.FAMILIES``; None for the lesson's own arrays and predict() loop);
+    ``tokenizer``, ``"words"`` or ``"subwords"`` (SentencePiece pieces, --subword-vocabulary);
+    ``settings`` of its own for ``train_scalable``; ``learning_rate``, the option that sets its
+    Adam learning rate (--learning-rate when that one is not given)."""
+
+    what: str  # for --help and the table's legend
+    family: str | None
+    tokenizer: str = "words"
+    settings: dict = field(default_factory=dict)
+    learning_rate: str = "learning_rate"
+
+
+# A subword variant is a row with tokenizer="subwords": the same family, other vectorizers.
+PIPELINES = {
+    "lesson": Pipeline(
+        "the lesson's one-hot model on the lesson's arrays, predict() per token (04-05)", None
+    ),
+    "onehot": Pipeline(  # trained the lesson's way: RMSprop, every sentence padded to the longest
+        "the lesson's one-hot LSTM, fed one-hot rows made batch by batch from ids (09)",
+        "lesson",
+        settings=dict(optimizer="rmsprop", bucketing=False),
+    ),
+    "scalable": Pipeline(
+        "ids, embeddings, masking, tf.data, compiled greedy/beam search (07-08)", "scalable"
+    ),
+    "attention": Pipeline(
+        "the scalable LSTM with Luong attention over the encoder's outputs (09)", "attention"
+    ),
+    "bidirectional": Pipeline(
+        "the attention model with a Bidirectional encoder (09, benchmark only)",
+        "attention",
+        settings=dict(bidirectional=True),
+    ),
+    "transformer": Pipeline(
+        "the encoder-decoder Transformer of notebook 10",
+        "transformer",
+        learning_rate="transformer_learning_rate",
+    ),
+    "subword_attention": Pipeline(
+        "the attention LSTM on SentencePiece pieces (11)", "attention", tokenizer="subwords"
+    ),
+    "subword_transformer": Pipeline(
+        "the Transformer on SentencePiece pieces (11)",
+        "transformer",
+        tokenizer="subwords",
+        learning_rate="transformer_learning_rate",
+    ),
 }
 
 
@@ -157,12 +190,14 @@ def run_lesson(args, pairs, held_out) -> dict:
     }
 
 
-def run_scalable(args, pairs, held_out, architecture: str = "scalable") -> dict:
-    """Notebook 07's scalable model, notebook 09's attention model (or its one-hot LSTM fed from
-    ids), or notebook 10's Transformer: trained until early stopping or for --budget seconds,
-    decoded greedily and with beams 3 and 5, all through the same search code."""
+def run_scalable(args, pairs, held_out, name: str = "scalable") -> dict:
+    """A pipeline of ``train_scalable`` (see ``PIPELINES``): notebook 07's scalable model, notebook
+    09's attention model (or its one-hot LSTM fed from ids), or notebook 10's Transformer, on
+    words or subword pieces: trained until early stopping or for --budget seconds, decoded
+    greedily and with beams 3 and 5, all through the same search code."""
     import keras
 
+    from seq2seq_helpers.families import FAMILIES
     from seq2seq_helpers.scalable import vectorize_pairs
     from seq2seq_helpers.scalable_training import (
         EpochTimes,
@@ -174,58 +209,56 @@ def run_scalable(args, pairs, held_out, architecture: str = "scalable") -> dict:
     from seq2seq_helpers.text import tokenize
     from seq2seq_helpers.vectorize import one_hot_bytes
 
+    pipeline = PIPELINES[name]
+    family = FAMILIES[pipeline.family]
     keras.utils.set_random_seed(0)
     max_source = max(len(tokenize(s)) for s, _ in pairs)
     max_target = max(len(tokenize(t)) for _, t in pairs) + 1  # + <START> or <END>
     vectorizers, max_tokens = None, args.max_tokens
-    if architecture.startswith("subword_"):  # pieces, up to the longest sentence as words are
+    if pipeline.tokenizer == "subwords":  # pieces, up to the longest sentence as words are
         vectorizers = make_subword_vectorizers(pairs, args.subword_vocabulary, coverage=1.0)
         max_source, max_target = vectorizers.max_source_length, vectorizers.max_target_length
-        architecture, max_tokens = architecture[len("subword_") :], None
+        max_tokens = None
     timer = EpochTimes()
     # EarlyStopping keeps the best epoch's weights also when the time budget ends training.
     stops = [early_stopping(args.patience)] + ([TimeBudget(args.budget)] if args.budget else [])
-    if architecture == "onehot":  # trained the lesson's way: RMSprop, padded to the longest
-        optimizer = "rmsprop"
-    elif architecture == "transformer" and args.transformer_learning_rate:
-        optimizer = keras.optimizers.Adam(args.transformer_learning_rate)
-    else:
-        optimizer = keras.optimizers.Adam(args.learning_rate or 0.001)
-    start = time.perf_counter()
-    bidirectional = architecture == "bidirectional"  # the attention model, read both ways
-    built = {"bidirectional": "attention", "onehot": "lesson"}.get(architecture, architecture)
-    sizes = None
-    if architecture == "transformer":
-        sizes = dict(
+    learning_rate = getattr(args, pipeline.learning_rate) or args.learning_rate or 0.001
+    # The command line's sizes, for the families that take them.
+    sizes = dict(
+        latent_dim=args.latent_dim,
+        transformer_sizes=dict(
             model_dim=args.model_dim,
             num_heads=args.heads,
             num_layers=args.layers,
             ff_dim=args.ff_dim,
             dropout=args.dropout,
-        )
+        ),
+    )
+    settings = {
+        "optimizer": keras.optimizers.Adam(learning_rate),
+        **{option: value for option, value in sizes.items() if option in family.options},
+        **pipeline.settings,
+    }
+    start = time.perf_counter()
     translator, history = train_scalable(
         pairs,
         max_source_length=max_source,
         max_target_length=max_target,
-        latent_dim=None if architecture == "transformer" else args.latent_dim,
         epochs=args.max_epochs,
         batch_size=args.scalable_batch,
         callbacks=[timer, *stops],
         verbose=0,
         max_tokens=max_tokens,
         vectorizers=vectorizers,
-        architecture=built,
-        bidirectional=bidirectional,
-        transformer_sizes=sizes,
-        optimizer=optimizer,
-        bucketing=architecture != "onehot",
+        architecture=family.name,
+        **settings,
     )
     training_seconds = time.perf_counter() - start
     inputs, targets = vectorize_pairs(translator.vectorizers, pairs)
     best = min(range(len(history["val_loss"])), key=history["val_loss"].__getitem__)
     sources = [s for s, _ in held_out]
     array_bytes = training_array_bytes(inputs, targets)
-    if architecture == "onehot":  # the one-hot arrays the lesson's way would hold (computed)
+    if family.feed is not None:  # fed one-hot rows: the arrays the lesson's way would hold
         vocabularies = translator.vectorizers
         array_bytes = one_hot_bytes(
             len(pairs),
@@ -259,10 +292,10 @@ def worker(args) -> None:
     """Run one pipeline and print its figures as one JSON line."""
     warnings.simplefilter("ignore")
     pairs, held_out = load_data(args)
-    if args.worker == "lesson":
+    if PIPELINES[args.worker].family is None:
         result = run_lesson(args, pairs, held_out)
     else:
-        result = run_scalable(args, pairs, held_out, architecture=args.worker)  # or bidirectional
+        result = run_scalable(args, pairs, held_out, args.worker)
     result["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("RESULT " + json.dumps(result))
 
@@ -343,7 +376,7 @@ def main() -> None:
         "--models",
         default="lesson,scalable,attention",
         help="which pipelines to run, from: "
-        + "; ".join(f"{name}: {what}" for name, what in PIPELINE_NAMES.items())
+        + "; ".join(f"{name}: {pipeline.what}" for name, pipeline in PIPELINES.items())
         + ". The lesson's one-hot arrays do not fit in memory for thousands of long pairs: "
         "use onehot there",
     )
@@ -558,12 +591,17 @@ def report_subword_sizes(args) -> None:
             f"{row['vocabulary_size']:>7} {row['parameters']:>11,} {row['epochs_trained']:>7} "
             f"{row['bleu']:6.2f} {row['bleu_beam5']:8.2f} {row['chrf_beam5']:8.1f}"
         )
+    out = write_report(args, "subword_sizes.json", rows=rows)
+    print(f"wrote {out / 'subword_sizes.json'}")
+
+
+def write_report(args, name: str, **figures) -> Path:
+    """Write ``figures`` with the run's settings to ``--out``/``name``; return the folder."""
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "subword_sizes.json").write_text(
-        json.dumps({"settings": vars(args), "rows": rows}, indent=1)
-    )
-    print(f"wrote {out / 'subword_sizes.json'}")
+    settings = {k: v for k, v in vars(args).items() if k != "worker"}
+    (out / name).write_text(json.dumps({"settings": settings, **figures}, indent=1))
+    return out
 
 
 def sweep(args) -> None:
@@ -643,14 +681,7 @@ def report_learning_curve(args) -> None:
             f"{p['pairs']:>7,} {p['epochs']:>7} {p['bleu']:6.1f} {p['chrf']:6.1f} "
             f"{p['exact_match']:8.1f} {p['seconds']:8.0f}"
         )
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "learning_curve.json").write_text(
-        json.dumps(
-            {"settings": {k: v for k, v in vars(args).items() if k != "worker"}, "points": points},
-            indent=1,
-        )
-    )
+    out = write_report(args, "learning_curve.json", points=points)
     figure = plot_learning_curve(points, title="Scalable model, each size until early stopping")
     figure.savefig(out / "learning_curve.png", dpi=100)
     plt.close(figure)

@@ -20,6 +20,9 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+# The model families profiled, with what their default sizes are (notebooks 09 and 10).
+PROFILED = {"attention": "256, notebook 09", "transformer": "128 x 4 heads, 2 + 2 layers"}
+
 
 def step_milliseconds(model, batch, steps: int, warmup: int) -> float:
     import keras
@@ -64,8 +67,7 @@ def main() -> None:
     import keras
     import numpy as np
 
-    from seq2seq_helpers.attention import build_attention_model
-    from seq2seq_helpers.transformer import build_transformer_model
+    from seq2seq_helpers.families import FAMILIES, model_options
 
     lengths = [int(n) for n in args.lengths.split(",") if n]
     if not lengths or min(lengths) < 1 or args.batch < 1 or args.steps < 1:
@@ -78,16 +80,12 @@ def main() -> None:
         "embeddings + softmax only (256 wide)": lambda: embeddings_and_softmax(
             args.vocabulary, 256
         ),
-        "LSTM + attention (256, notebook 09)": lambda: build_attention_model(
-            args.vocabulary, args.vocabulary, 256, 128
-        ),
-        "Transformer (128 x 4 heads, 2 + 2 layers)": lambda: build_transformer_model(
-            args.vocabulary,
-            args.vocabulary,
-            max_source_length=longest,
-            max_target_length=longest,
-        ),
     }
+    for name, sizes in PROFILED.items():  # each family at its default sizes
+        family = FAMILIES[name]
+        builders[f"{family.title} ({sizes})"] = lambda family=family: family.build(
+            (args.vocabulary, args.vocabulary), (longest, longest), model_options(family, {})
+        )
     rng = np.random.default_rng(0)
     print(f"batch {args.batch}, vocabulary {args.vocabulary:,}; median ms per training step")
     print(f"{'model':44} {'parameters':>11} " + " ".join(f"{f'{n} tokens':>10}" for n in lengths))

@@ -11,6 +11,7 @@ Each module holds one idea and says in its docstring which notebook teaches it:
 - ``translator`` -- translating with a trained model, saving and loading it
 - ``plotting``  -- training curves, one-hot pictures, attention heatmaps, scores by length
 - ``scalable``, ``scalable_training`` -- ids, embeddings, masking, ``tf.data`` (notebook 07)
+- ``families`` -- the model families ``train_scalable`` builds and ``ScalableTranslator`` decodes
 - ``fast_decoding`` -- batched and compiled greedy decoding (notebook 08)
 - ``attention`` -- the attention model, its inference models, ``[UNK]`` replacement (notebook 09)
 - ``search``    -- one decoding interface, greedy and beam search written once (notebook 09)

@@ -21,8 +21,8 @@ Inputs, and what becomes of unusual ones (the same rules as ``ScalableTranslator
   (one compiled search per width); any other width stops the call with an ``InvalidArgumentError``
   that says which widths exist.
 
-Not yet taught in a notebook: the README's "For learners" shows the calls, and
-tests/test_export_savedmodel.py loads an export in a process that cannot import this package.
+Taught in notebooks/11_subwords.ipynb (section 8); the README's "For learners" shows the calls,
+and tests/test_export_savedmodel.py loads an export in a process that cannot import this package.
 """
 
 from __future__ import annotations
@@ -206,3 +206,57 @@ def export_translator(
     serve = module.translate.get_concrete_function(STRINGS_SPEC, WIDTH_SPEC)  # traced already
     tf.saved_model.save(module, str(folder), signatures={"serving_default": serve})
     return folder
+
+
+# Run by translate_in_fresh_process in a new Python (-I: no PYTHONPATH, no current folder), where an
+# import hook makes this package impossible to import: only TensorFlow (and tensorflow-text, for
+# the SentencePiece operations of a subword translator) are there to load the export.
+FRESH_PROCESS_LOADER = r"""
+import json, sys, time
+
+class Blocked:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "seq2seq_helpers":
+            raise ImportError(f"{name} is blocked in this process")
+
+sys.meta_path.insert(0, Blocked())
+import tensorflow as tf
+try:
+    import tensorflow_text  # registers the SentencePiece operations
+except ImportError:
+    pass
+
+folder, sentences, beam_width = json.loads(sys.stdin.read())
+translator = tf.saved_model.load(folder)
+translator.translate(tf.constant(sentences[:2]), beam_width=beam_width)  # traces: not timed
+start = time.perf_counter()
+translated = translator.translate(tf.constant(sentences), beam_width=beam_width)
+seconds = time.perf_counter() - start
+print(json.dumps({"translations": [t.decode("utf-8") for t in translated.numpy()],
+                  "ms_per_sentence": 1000 * seconds / max(1, len(sentences))}))
+"""
+
+
+def translate_in_fresh_process(
+    folder: str | Path, sentences: list[str], beam_width: int = 1, timeout: float = 900
+) -> tuple[list[str], float]:
+    """Load the export in ``folder`` in a new Python process that cannot import this package,
+    translate ``sentences`` there (``beam_width`` 1: greedy); return the translations and the
+    milliseconds per sentence (the first call, which traces, not counted)."""
+    import json
+    import subprocess
+    import sys
+
+    if not sentences:
+        raise ValueError("Pass at least one sentence to translate.")
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", FRESH_PROCESS_LOADER],
+        input=json.dumps([str(folder), list(sentences), beam_width]),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"Loading {folder} in a fresh process failed:\n{done.stderr[-2000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result["translations"], result["ms_per_sentence"]

@@ -19,6 +19,8 @@ MODELS = {
     "scalable": "scalable LSTM",
     "attention": "LSTM + attention",
     "transformer": "Transformer",
+    "subword_attention": "LSTM + attention, subwords",
+    "subword_transformer": "Transformer, subwords",
 }
 
 # (row label, figure in the benchmark's results, format)
@@ -34,6 +36,8 @@ ROWS = [
     ("test BLEU, beam 5", "bleu_beam5", "{:.2f}"),
     ("test chrF, greedy", "chrf", "{:.1f}"),
     ("test chrF, beam 5", "chrf_beam5", "{:.1f}"),
+    ("test BLEU, case kept, beam 5", "bleu_cased_beam5", "{:.2f}"),
+    ("outputs with [UNK], beam 5 (%)", "unknown_share_beam5", "{:.1f}"),
 ]
 REQUIRED = [key for _, key, _ in ROWS] + ["by_length"]
 
@@ -93,6 +97,7 @@ def how_it_was_run(report: dict) -> str:
         f"{settings['budget']:.0f} s of training each on 2 CPU cores, vocabularies capped at "
         f"{settings['max_tokens']:,} words, Adam learning rate {settings['learning_rate']} "
         f"({settings['transformer_learning_rate'] or settings['learning_rate']} for the "
-        "Transformer; the one-hot LSTM trains the lesson's way, RMSprop, every sentence padded to "
-        f"the longest); scored on {sentences:,} sentences of the test file."
+        "Transformers; the one-hot LSTM trains the lesson's way, RMSprop, every sentence padded "
+        f"to the longest); the subword models read and write {settings['subword_vocabulary']:,} "
+        f"SentencePiece pieces per language; scored on {sentences:,} sentences of the test file."
     )

@@ -61,8 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=None, help="use the first N pairs only")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=64, help="global batch, all workers")
-    parser.add_argument("--latent-dim", type=int, default=256)
-    parser.add_argument("--embedding-dim", type=int, default=128)
+    parser.add_argument(
+        "--architecture",
+        default="scalable",
+        help="a model family of seq2seq_helpers.families that trains on several workers",
+    )
+    parser.add_argument("--latent-dim", type=int, default=256, help="LSTM families only")
+    parser.add_argument("--embedding-dim", type=int, default=128, help="LSTM families only")
     parser.add_argument("--max-tokens", type=int, default=4000, help="vocabulary cap")
     parser.add_argument("--optimizer", choices=("adam", "sgd"), default="adam")
     parser.add_argument("--learning-rate", type=float, default=1e-3)
@@ -82,23 +87,28 @@ def main(argv: list[str] | None = None) -> int:
 
     from seq2seq_helpers.config import DEFAULT_CORPUS
     from seq2seq_helpers.data import load_pairs
+    from seq2seq_helpers.families import family
     from seq2seq_helpers.scalable_training import train_scalable
     from seq2seq_helpers.text import tokenize
 
     pairs = load_pairs(args.data or DEFAULT_CORPUS, args.pairs)
+    sizes = {"latent_dim": args.latent_dim, "embedding_dim": args.embedding_dim}
+    sizes = {
+        name: value for name, value in sizes.items() if name in family(args.architecture).options
+    }
     keras.utils.set_random_seed(0)  # the same on every worker, like the data
     translator, history = train_scalable(
         pairs,
         max_source_length=max(len(tokenize(source)) for source, _ in pairs),
         max_target_length=max(len(tokenize(target)) for _, target in pairs) + 1,
-        latent_dim=args.latent_dim,
-        embedding_dim=args.embedding_dim,
         epochs=args.epochs,
         batch_size=args.batch_size,
         max_tokens=args.max_tokens,
         optimizer=make_optimizer(args.optimizer, args.learning_rate),
         strategy=strategy,
         verbose=int(index == 0),
+        architecture=args.architecture,
+        **sizes,
     )
     print(
         f"worker {index} of {strategy.num_replicas_in_sync}: final loss {history['loss'][-1]:.4f}",

@@ -294,11 +294,13 @@ def compile_scalable_model(
     model: keras.Model,
     optimizer: str | keras.optimizers.Optimizer = "adam",
     jit_compile: bool | str = "auto",
+    loss: str = "sparse_categorical_crossentropy",
 ) -> keras.Model:
-    """Sparse loss on target ids; the decoder's mask keeps padding out of loss and accuracy."""
+    """Sparse loss on target ids; the decoder's mask keeps padding out of loss and accuracy.
+    (``families`` compiles the lesson's one-hot model here too, with its ``loss``.)"""
     model.compile(
         optimizer=optimizer,
-        loss="sparse_categorical_crossentropy",
+        loss=loss,
         metrics=["accuracy"],
         jit_compile=jit_compile,
     )

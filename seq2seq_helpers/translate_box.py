@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import tensorflow as tf
 
+from seq2seq_helpers.families import titles_with
 from seq2seq_helpers.plotting import plot_attention, plot_attention_heads
 from seq2seq_helpers.text import START_TOKEN
 
@@ -35,26 +36,25 @@ def look(translator, sentence: str, beam_width: int = 1) -> Look:
 
     if not isinstance(sentence, str):
         raise TypeError(f"look translates one sentence (a string), got {type(sentence).__name__}.")
-    if translator.architecture not in ("attention", "transformer"):
+    if not translator.family.has_attention:
         raise ValueError(
-            f"A {translator.architecture!r} model has no attention to show: use the attention "
-            "LSTM (notebook 09) or the Transformer (notebook 10)."
+            f"A {translator.architecture!r} model has no attention to show: use "
+            f"{titles_with('has_attention')}."
         )
     best = translator.decode([sentence], beam_width=beam_width)[0][0]
     source, output = translator.source_tokens(sentence), translator.words(best)
     translation = translator.vectorizers.join_target(output)
     if not source:
         return Look(sentence, translation, source, output, None)
-    if translator.architecture == "attention":
+    heads = translator.family.attention_heads
+    if heads is None:  # one picture: Decoded.attention
         figure = plot_attention(best.attention, source, output, title="where it looked")
-    else:
-        from seq2seq_helpers.transformer import cross_attention
-
+    else:  # the last layer's heads
         start = translator.vectorizers.target_vocabulary.index(START_TOKEN)
         source_ids = translator.vectorizers.source(tf.constant([sentence])).numpy()[0][
             : len(source)
         ]
-        weights = cross_attention(*translator.inference_models, source_ids, [start, *best.ids])
+        weights = heads(*translator.inference_models, source_ids, [start, *best.ids])
         figure = plot_attention_heads(weights[-1], source, output, title="last layer, ")
     plt.close(figure)  # shown by the caller (or the box), not twice by the notebook
     return Look(sentence, translation, source, output, figure)

@@ -37,9 +37,7 @@ def test_the_readme_shows_the_committed_table_and_how_it_was_run():
 def readme_table() -> dict[str, list[str]]:
     """The README's table of every model, read back from its Markdown: row label -> cells."""
     lines = README.read_text(encoding="utf-8").splitlines()
-    start = lines.index(
-        "| | lesson's one-hot LSTM | scalable LSTM | LSTM + attention | Transformer |"
-    )
+    start = lines.index("| | " + " | ".join(MODELS.values()) + " |")
     rows = {}
     for line in lines[start + 2 :]:
         if not line.startswith("|"):
@@ -53,7 +51,7 @@ def test_every_cell_of_the_readmes_table_is_the_committed_runs_figure():
     """Read independently of every_model_table: the numbers in the README's Markdown, parsed
     back, are the JSON's figures to the digits shown."""
     results = load_every_model()["results"]
-    models = ["onehot", "scalable", "attention", "transformer"]  # the columns, left to right
+    models = list(MODELS)  # the columns, left to right
     rows = readme_table()
     figures = {  # row label -> (figure, scale to the unit shown, decimals shown)
         "parameters": ("parameters", 1, 0),
@@ -67,6 +65,8 @@ def test_every_cell_of_the_readmes_table_is_the_committed_runs_figure():
         "test BLEU, beam 5": ("bleu_beam5", 1, 2),
         "test chrF, greedy": ("chrf", 1, 1),
         "test chrF, beam 5": ("chrf_beam5", 1, 1),
+        "test BLEU, case kept, beam 5": ("bleu_cased_beam5", 1, 2),
+        "outputs with [UNK], beam 5 (%)": ("unknown_share_beam5", 1, 1),
     }
     checked = 0
     for label, (key, scale, decimals) in figures.items():
@@ -111,32 +111,36 @@ def test_the_readmes_reading_of_the_table_quotes_the_committed_run():
     results = load_every_model()["results"]
     onehot, scalable = results["onehot"], results["scalable"]
     attention, transformer = results["attention"], results["transformer"]
-    bucket = {  # BLEU of the shortest and the longest bucket
-        name: (results[name]["by_length"][0]["bleu"], results[name]["by_length"][-1]["bleu"])
-        for name in ("attention", "transformer")
-    }
     speeds = sorted(results[name]["samples_per_second"] for name in MODELS if name != "onehot")
+    attention, transformer = results["attention"], results["transformer"]
+    pieces, piece_transformer = results["subword_attention"], results["subword_transformer"]
     quoted = [
         f"test BLEU {attention['bleu']:.2f} greedy and {attention['bleu_beam5']:.2f} with beam 5",
+        f"reaches {pieces['bleu']:.2f} greedy and {pieces['bleu_beam5']:.2f} with beam 5 "
+        f"(**{pieces['bleu_beam5'] / attention['bleu_beam5']:.2f}×**)",
+        f"{pieces['parameters'] / attention['parameters']:.2f}× the parameters and no `[UNK]`",
+        f"({pieces['unknown_share_beam5']:.1f}%, against {attention['unknown_share_beam5']:.1f}%",
+        f"**{pieces['bleu_cased_beam5']:.2f}** against the word model's "
+        f"{attention['bleu_cased_beam5']:.2f}",
+        f"fitted {pieces['epochs_trained']} epochs in the 200 s against the word model's "
+        f"{attention['epochs_trained']}",
+        f"reaches {transformer['bleu']:.2f} greedy (**{transformer['bleu'] / attention['bleu']:.2f}×**",
+        f"and {transformer['bleu_beam5']:.2f} with beam 5, with "
         f"{transformer['parameters'] / attention['parameters']:.2f}× the parameters",
-        f"{transformer['bleu']:.2f} greedy (**{transformer['bleu'] / attention['bleu']:.2f}×**",
-        f"and {transformer['bleu_beam5']:.2f} with beam 5",
-        f"(BLEU {bucket['transformer'][0]:.1f} against {bucket['attention'][0]:.1f} on 1–4 words, "
-        f"{bucket['transformer'][1]:.1f} against {bucket['attention'][1]:.1f} on 13+)",
+        f"fitted {piece_transformer['epochs_trained']} epochs and reached "
+        f"{piece_transformer['bleu_beam5']:.2f}",
         f"reaches {scalable['bleu']:.2f}",
-        f"gets {onehot['epochs_trained']}\nepochs",
+        f"gets {onehot['epochs_trained']} epochs",
         f"({onehot['samples_per_second']:.0f} samples/s, against {speeds[0]:.0f}–{speeds[-1]:.0f}",
-        f"next to nothing\n({onehot['bleu']:.2f})",
+        f"next to nothing ({onehot['bleu']:.2f})",
         f"{onehot['training_array_bytes'] / 1e6:,.0f} MB for these pairs, "
         f"{onehot['training_array_bytes'] / scalable['training_array_bytes']:,.0f}× the ids' "
         f"{scalable['training_array_bytes'] / 1e6:.1f} MB",
         f"not matched** ({transformer['bleu'] / attention['bleu']:.2f}×)",
         f"({transformer['samples_per_second'] / attention['samples_per_second']:.2f}×: "
         f"{transformer['samples_per_second']:.0f} against {attention['samples_per_second']:.0f}",
-        f"{transformer['decode_ms_per_sentence_beam5']:.2f} beam 5: "
-        f"{transformer['decode_ms_per_sentence_beam5'] / transformer['decode_ms_per_sentence']:.1f}×"
-        " greedy",
-        f"({transformer['decode_ms_per_sentence']:.2f} ms/sentence greedy",
+        f"{transformer['decode_ms_per_sentence']:.2f} ms/sentence greedy and "
+        f"{transformer['decode_ms_per_sentence_beam5']:.2f} beam 5",
     ]
     readme = " ".join(README.read_text(encoding="utf-8").split())  # line breaks as spaces
     for figure in quoted:

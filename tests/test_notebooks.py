@@ -18,6 +18,7 @@ EXPECTED = [
     "08_fast_decoding_and_evaluation.ipynb",
     "09_attention_and_beam_search.ipynb",
     "10_transformer.ipynb",
+    "11_subwords.ipynb",
     "12_chatbot_that_answers.ipynb",
 ]
 

@@ -223,7 +223,7 @@ def test_without_the_explicit_source_mask_the_second_layer_reads_padding(random_
 def train_recording_the_padding(monkeypatch, **settings):
     """A tiny Transformer trained one epoch, sources of up to 6 tokens and targets of up to 8;
     returns it and the ``pad_to_bucket_edge`` of every dataset it was trained on."""
-    from seq2seq_helpers import scalable_training
+    from seq2seq_helpers import training_loop
 
     padding = []
 
@@ -231,8 +231,8 @@ def train_recording_the_padding(monkeypatch, **settings):
         padding.append(options["pad_to_bucket_edge"])
         return make_plain_dataset(*args, **options)
 
-    make_plain_dataset = scalable_training.make_dataset
-    monkeypatch.setattr(scalable_training, "make_dataset", make_dataset)
+    make_plain_dataset = training_loop.make_dataset
+    monkeypatch.setattr(training_loop, "make_dataset", make_dataset)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         translator = train_tiny_scalable(

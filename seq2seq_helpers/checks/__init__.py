@@ -39,6 +39,7 @@ from seq2seq_helpers.checks.models import (
     check_scalable_model,
     check_training_model,
 )
+from seq2seq_helpers.checks.subwords import check_join_pieces
 from seq2seq_helpers.checks.transformer import (
     check_attention_parameters,
     check_causal_mask,
@@ -64,6 +65,7 @@ __all__ = [
     "check_experiment",
     "check_gru_decoder_model",
     "check_is_generic",
+    "check_join_pieces",
     "check_lstm_parameter_count",
     "check_merge_step",
     "check_model_without_initial_state",
