@@ -9,6 +9,9 @@ import os
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import tensorflow as tf
 
 from seq2seq_helpers.config import is_fast_mode
 from seq2seq_helpers.conversations import clean_text
@@ -16,14 +19,82 @@ from seq2seq_helpers.decoding import check_search_options
 from seq2seq_helpers.text import detokenize
 from seq2seq_helpers.translator import Translator
 
+if TYPE_CHECKING:
+    from seq2seq_helpers.scalable_training import ScalableTranslator
+
 EMPTY_INPUT_REPLY = "Say something and I'll answer."
 PUNCTUATION_ONLY_REPLY = "I only see punctuation. Could you use a few words?"
 NO_KNOWN_WORDS_REPLY = "Sorry, I don't know any of those words yet."
 GOODBYE_WORDS = ("quit", "bye", "exit")
 
 
+class ScalableChatModel:
+    """A ``ScalableTranslator`` (attention LSTM, Transformer, words or subword pieces) with the
+    ``translate`` a ``ChatBot`` calls: greedy, beam search (``beam_width`` > 1), or sampling
+    (``temperature`` > 0 or ``repetition_penalty`` > 1, by ``sampling.sample_decode``).
+
+    Introduced in notebooks/12_chatbot_that_answers.ipynb.
+    """
+
+    def __init__(self, translator: ScalableTranslator) -> None:
+        self.translator = translator
+        self._step_model = None
+
+    def translate_many(
+        self,
+        sentences: list[str],
+        *,
+        temperature: float = 0.0,
+        repetition_penalty: float = 1.0,
+        seed: int | None = None,
+        beam_width: int = 1,
+    ) -> list[str]:
+        """Replies to cleaned sentences, as text (word tokens spaced apart)."""
+        check_search_options(beam_width, temperature, repetition_penalty)
+        translator = self.translator
+        if temperature == 0 and repetition_penalty == 1:
+            return translator.translate_batch(sentences, beam_width=beam_width)
+        from seq2seq_helpers.sampling import sample_decode
+
+        translator._warn_about_inputs(sentences)
+        if self._step_model is None:
+            self._step_model = translator.step_model
+        ids = translator.vectorizers.source(tf.constant(list(sentences))).numpy()
+        decoded = sample_decode(
+            self._step_model,
+            ids,
+            translator.max_target_length,
+            temperature=temperature,
+            repetition_penalty=repetition_penalty,
+            seed=seed,
+        )
+        return [translator.vectorizers.join_target(translator.words(d)) for d in decoded]
+
+    def translate(self, sentence: str, **options) -> str:
+        return self.translate_many([sentence], **options)[0]
+
+    def save(self, folder: str | Path, if_exists: str = "error") -> Path:
+        return self.translator.save(folder, if_exists=if_exists)
+
+
+def chat_model(translator):
+    """What a ``ChatBot`` talks through: the lesson's ``Translator`` as it is, a
+    ``ScalableTranslator`` wrapped in a ``ScalableChatModel``."""
+    if isinstance(translator, (Translator, ScalableChatModel)):
+        return translator
+    from seq2seq_helpers.scalable_training import ScalableTranslator
+
+    if isinstance(translator, ScalableTranslator):
+        return ScalableChatModel(translator)
+    raise ValueError(
+        f"A ChatBot needs a trained Translator (notebook 06) or ScalableTranslator (notebooks "
+        f"07-12), got {type(translator).__name__}."
+    )
+
+
 class ChatBot:
-    """Replies to messages with a trained message->reply ``Translator``.
+    """Replies to messages with a trained message->reply ``Translator`` (notebook 06) or
+    ``ScalableTranslator`` (notebook 12: the attention LSTM or the Transformer).
 
     ``respond`` never raises on user text: empty or punctuation-only input and input with no
     known word get a fixed, friendly reply; unknown words are skipped and over-long input is
@@ -40,6 +111,7 @@ class ChatBot:
         beam_width: int = 1,
     ) -> None:
         self.translator = translator
+        self.model = chat_model(translator)
         self.temperature = temperature
         self.repetition_penalty = repetition_penalty
         self.seed = seed
@@ -71,7 +143,7 @@ class ChatBot:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                reply = self.translator.translate(cleaned, **options)
+                reply = self.model.translate(cleaned, **options)
             except ValueError:
                 reply = None
         self.last_notes = [str(warning.message) for warning in caught]
@@ -79,11 +151,15 @@ class ChatBot:
 
     def save(self, folder: str | Path, overwrite: bool = False) -> Path:
         """Save the bot's model and vocabularies; refuses to replace a saved bot unless asked."""
-        return self.translator.save(folder, if_exists="overwrite" if overwrite else "error")
+        return self.model.save(folder, if_exists="overwrite" if overwrite else "error")
 
     @classmethod
     def load(cls, folder: str | Path, **settings) -> ChatBot:
         """Load a bot saved with ``save`` (``settings`` as for the constructor)."""
+        from seq2seq_helpers.scalable_training import VECTORIZERS_FILE, ScalableTranslator
+
+        if (Path(folder) / VECTORIZERS_FILE).is_file():
+            return cls(ScalableTranslator.load(folder), **settings)
         return cls(Translator.load(folder), **settings)
 
 

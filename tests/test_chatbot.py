@@ -5,6 +5,7 @@ from tiny_models import train_tiny_translator
 from seq2seq_helpers import chatbot as chat
 from seq2seq_helpers.chatbot import ChatBot, chat_loop, chat_mode
 from seq2seq_helpers.decoding import choose_next_token
+from seq2seq_helpers.text import detokenize
 
 PAIRS = [
     ("hi !", "hello , how are you ?"),
@@ -111,3 +112,64 @@ def test_beam_search_replies(bot):
         assert bot.respond(message, beam_width=3) == bot.respond(message)
     with pytest.raises(ValueError, match="beam"):
         bot.respond(PAIRS[0][0], beam_width=3, temperature=0.8)
+
+
+@pytest.fixture(scope="module")
+def attention_bot():
+    """The same chat pairs memorized by a tiny attention LSTM of train_scalable (notebook 12)."""
+    import keras
+
+    from seq2seq_helpers.scalable_training import train_scalable
+
+    keras.utils.set_random_seed(0)
+    translator, _ = train_scalable(
+        PAIRS,
+        max_source_length=8,
+        max_target_length=8,
+        latent_dim=32,
+        embedding_dim=16,
+        epochs=80,
+        batch_size=4,
+        validation_split=0,
+        optimizer=keras.optimizers.Adam(0.02),
+        verbose=0,
+        architecture="attention",
+    )
+    return ChatBot(translator)
+
+
+def test_a_scalable_translator_chats_like_the_lesson_s(attention_bot):
+    assert isinstance(attention_bot.model, chat.ScalableChatModel)
+    for message, reply in PAIRS:
+        expected = detokenize(reply)
+        assert attention_bot.respond(message) == expected
+        assert attention_bot.respond(message, beam_width=3) == expected
+        # A temperature near 0 samples the most probable word: greedy's reply.
+        assert attention_bot.respond(message, temperature=0.01, seed=1) == expected
+    assert attention_bot.respond("") == chat.EMPTY_INPUT_REPLY
+    attention_bot.respond("how are you, zebra?")
+    assert any("zebra" in note for note in attention_bot.last_notes)
+    with pytest.raises(ValueError, match="beam"):
+        attention_bot.respond("hi", beam_width=3, temperature=0.8)
+
+
+def test_a_scalable_bot_samples_with_a_seed(attention_bot):
+    first = [attention_bot.respond("hi", temperature=1.5, seed=s) for s in range(4)]
+    assert first == [attention_bot.respond("hi", temperature=1.5, seed=s) for s in range(4)]
+    hot = [attention_bot.respond("hi", temperature=50.0, seed=s) for s in range(4)]
+    assert attention_bot.respond("hi") not in hot and len(set(hot)) == len(hot), hot
+    penalized = attention_bot.respond("hi", repetition_penalty=1e6)
+    assert len(set(penalized.split())) == len(penalized.split()), penalized
+
+
+def test_a_scalable_bot_saves_and_loads_as_a_chat_bot(attention_bot, tmp_path):
+    folder = attention_bot.save(tmp_path / "bot")
+    loaded = ChatBot.load(folder)
+    assert isinstance(loaded.model, chat.ScalableChatModel)
+    for message, _ in PAIRS:
+        assert loaded.respond(message) == attention_bot.respond(message)
+
+
+def test_a_chat_bot_refuses_what_is_not_a_translator():
+    with pytest.raises(ValueError, match="Translator"):
+        ChatBot("not a model")

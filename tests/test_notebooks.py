@@ -19,6 +19,7 @@ EXPECTED = [
     "09_attention_and_beam_search.ipynb",
     "10_transformer.ipynb",
     "11_subwords.ipynb",
+    "12_chatbot_that_answers.ipynb",
 ]
 
 

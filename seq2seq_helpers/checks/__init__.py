@@ -26,6 +26,7 @@ from seq2seq_helpers.checks.attention import (
 )
 from seq2seq_helpers.checks.bpe import check_merge_step
 from seq2seq_helpers.checks.cache import check_cache_update
+from seq2seq_helpers.checks.chat import check_drink_rule, check_is_generic
 from seq2seq_helpers.checks.choices import QUESTIONS, check_choice
 from seq2seq_helpers.checks.decoder_block import check_decoder_block
 from seq2seq_helpers.checks.experiments import check_batch_updates, check_experiment
@@ -59,9 +60,11 @@ __all__ = [
     "check_choice",
     "check_decode_with_probabilities",
     "check_decoder_block",
+    "check_drink_rule",
     "check_encoder_block",
     "check_experiment",
     "check_gru_decoder_model",
+    "check_is_generic",
     "check_join_pieces",
     "check_lstm_parameter_count",
     "check_merge_step",

@@ -1,0 +1,101 @@
+"""Checks for notebook 12's exercises: a checklist rule and a generic-reply detector."""
+
+from __future__ import annotations
+
+from seq2seq_helpers.checks.feedback import Feedback, report, unanswered
+
+# Replies to "what's your favorite drink?" that a rule must accept, and must refuse.
+DRINK_GOOD = ("water", "i love hot chocolate", "Probably orange juice.", "Coke!", "tea, you?")
+DRINK_BAD = (
+    "i am from to be.",
+    "yeah",
+    "my team won",
+    "pizza",
+    "i like the",
+    "water water water",
+    "",
+)
+# Replies a generic-reply detector must flag, and must not.
+GENERIC_EXAMPLES = ("Yeah!", "i don't know.", "haha", "Me too", "ok", "lol")
+SPECIFIC_EXAMPLES = (
+    "yeah i have a dog",
+    "i'm from utah",
+    "no, i don't like dogs",
+    "i know how to cook",
+    "haha i love hiking",
+)
+
+
+def _call(function, reply, name):
+    try:
+        return bool(function(reply)), None
+    except Exception as error:  # the learner's code: report it in words
+        return None, report(False, f"{name}({reply!r}) raised {type(error).__name__}: {error}")
+
+
+def check_drink_rule(rule) -> Feedback:
+    """Check a rule for "what's your favorite drink?": it accepts a named drink and refuses
+    nonsense, a generic reply, a drink-like word inside another word, and a broken reply."""
+    if rule is None:
+        return unanswered("write names_drink(reply) -> True/False and pass the function itself.")
+    for reply in DRINK_GOOD:
+        verdict, error = _call(rule, reply, "your rule")
+        if error is not None:
+            return error
+        if not verdict:
+            return report(
+                False,
+                f"your rule refuses {reply!r}, a sensible answer: lowercase the reply and read "
+                "its words with words(reply), so 'Coke!' and 'Probably orange juice.' match.",
+            )
+    for reply in DRINK_BAD:
+        verdict, error = _call(rule, reply, "your rule")
+        if error is not None:
+            return error
+        if verdict:
+            why = {
+                "my team won": "'tea' is inside 'team': match whole words (words(reply)), not "
+                "substrings of the text",
+                "water water water": "a reply that repeats one word three times is broken: "
+                "require well_formed(reply) too",
+                "": "an empty reply answers nothing: require well_formed(reply) too",
+            }.get(reply, "it names no drink")
+            return report(False, f"your rule accepts {reply!r}, but {why}.")
+    return report(
+        True,
+        f"your rule takes the {len(DRINK_GOOD)} drinks and refuses the {len(DRINK_BAD)} replies "
+        "that are nonsense, generic, broken, or only contain a drink's letters inside a word.",
+    )
+
+
+def check_is_generic(is_generic) -> Feedback:
+    """Check a generic-reply detector: whole replies like "Yeah!" are generic (whatever their
+    case and punctuation); a reply that starts with "yeah" and then says something is not."""
+    if is_generic is None:
+        return unanswered("write my_is_generic(reply) -> True/False and pass the function itself.")
+    for reply in GENERIC_EXAMPLES:
+        verdict, error = _call(is_generic, reply, "my_is_generic")
+        if error is not None:
+            return error
+        if not verdict:
+            return report(
+                False,
+                f"{reply!r} is generic, but your function says no: compare the reply's words "
+                "(lowercased, punctuation dropped: words(reply)) with your list.",
+            )
+    for reply in SPECIFIC_EXAMPLES:
+        verdict, error = _call(is_generic, reply, "my_is_generic")
+        if error is not None:
+            return error
+        if verdict:
+            return report(
+                False,
+                f"{reply!r} says something specific, but your function calls it generic: a "
+                "generic word inside a longer reply is not a generic reply; compare whole "
+                "replies, not whether a generic phrase appears somewhere in them.",
+            )
+    return report(
+        True,
+        "whole generic replies are caught whatever their case and punctuation, and a reply that "
+        "only starts with 'yeah' or 'haha' keeps its content.",
+    )
