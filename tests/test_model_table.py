@@ -145,3 +145,21 @@ def test_the_readmes_reading_of_the_table_quotes_the_committed_run():
     readme = " ".join(README.read_text(encoding="utf-8").split())  # line breaks as spaces
     for figure in quoted:
         assert " ".join(figure.split()) in readme, figure
+
+
+def test_the_readme_quotes_the_subword_runs():
+    """The README's sentence on what subwords buy: the committed 200 s and convergence runs."""
+    front = (README.parent.parent / "README.md").read_text(encoding="utf-8")
+    converged = json.loads((EVERY_MODEL_FILE.parent / "subword_convergence.json").read_text())
+    words, pieces = (converged["results"][k] for k in ("attention", "subword_attention"))
+    short = load_every_model()["results"]
+    quoted = [
+        f"{pieces['bleu_beam5'] / words['bleu_beam5']:.2f}× its word",
+        f"({short['subword_attention']['bleu_beam5'] / short['attention']['bleu_beam5']:.2f}× "
+        "after 200 s)",
+        f"{pieces['bleu_cased_beam5'] / words['bleu_cased_beam5']:.2f}× with case "
+        f"({pieces['bleu_cased_beam5']:.2f} against {words['bleu_cased_beam5']:.2f})",
+    ]
+    text = " ".join(front.split())
+    for figure in quoted:
+        assert figure in text, figure
