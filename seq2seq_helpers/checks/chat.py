@@ -33,34 +33,44 @@ def _call(function, reply, name):
         return None, report(False, f"{name}({reply!r}) raised {type(error).__name__}: {error}")
 
 
+def _first_wrong(function, replies, expected: bool, name):
+    """The first of ``replies`` that ``function`` does not judge ``expected`` (None if none),
+    and the feedback for an error it raised on the way (None if none)."""
+    for reply in replies:
+        verdict, error = _call(function, reply, name)
+        if error is not None:
+            return None, error
+        if verdict != expected:
+            return reply, None
+    return None, None
+
+
 def check_drink_rule(rule) -> Feedback:
     """Check a rule for "what's your favorite drink?": it accepts a named drink and refuses
     nonsense, a generic reply, a drink-like word inside another word, and a broken reply."""
     if rule is None:
         return unanswered("write names_drink(reply) -> True/False and pass the function itself.")
-    for reply in DRINK_GOOD:
-        verdict, error = _call(rule, reply, "your rule")
-        if error is not None:
-            return error
-        if not verdict:
-            return report(
-                False,
-                f"your rule refuses {reply!r}, a sensible answer: lowercase the reply and read "
-                "its words with words(reply), so 'Coke!' and 'Probably orange juice.' match.",
-            )
-    for reply in DRINK_BAD:
-        verdict, error = _call(rule, reply, "your rule")
-        if error is not None:
-            return error
-        if verdict:
-            why = {
-                "my team won": "'tea' is inside 'team': match whole words (words(reply)), not "
-                "substrings of the text",
-                "water water water": "a reply that repeats one word three times is broken: "
-                "require well_formed(reply) too",
-                "": "an empty reply answers nothing: require well_formed(reply) too",
-            }.get(reply, "it names no drink")
-            return report(False, f"your rule accepts {reply!r}, but {why}.")
+    reply, error = _first_wrong(rule, DRINK_GOOD, True, "your rule")
+    if error is not None:
+        return error
+    if reply is not None:
+        return report(
+            False,
+            f"your rule refuses {reply!r}, a sensible answer: lowercase the reply and read "
+            "its words with words(reply), so 'Coke!' and 'Probably orange juice.' match.",
+        )
+    reply, error = _first_wrong(rule, DRINK_BAD, False, "your rule")
+    if error is not None:
+        return error
+    if reply is not None:
+        why = {
+            "my team won": "'tea' is inside 'team': match whole words (words(reply)), not "
+            "substrings of the text",
+            "water water water": "a reply that repeats one word three times is broken: "
+            "require well_formed(reply) too",
+            "": "an empty reply answers nothing: require well_formed(reply) too",
+        }.get(reply, "it names no drink")
+        return report(False, f"your rule accepts {reply!r}, but {why}.")
     return report(
         True,
         f"your rule takes the {len(DRINK_GOOD)} drinks and refuses the {len(DRINK_BAD)} replies "
@@ -73,27 +83,25 @@ def check_is_generic(is_generic) -> Feedback:
     case and punctuation); a reply that starts with "yeah" and then says something is not."""
     if is_generic is None:
         return unanswered("write my_is_generic(reply) -> True/False and pass the function itself.")
-    for reply in GENERIC_EXAMPLES:
-        verdict, error = _call(is_generic, reply, "my_is_generic")
-        if error is not None:
-            return error
-        if not verdict:
-            return report(
-                False,
-                f"{reply!r} is generic, but your function says no: compare the reply's words "
-                "(lowercased, punctuation dropped: words(reply)) with your list.",
-            )
-    for reply in SPECIFIC_EXAMPLES:
-        verdict, error = _call(is_generic, reply, "my_is_generic")
-        if error is not None:
-            return error
-        if verdict:
-            return report(
-                False,
-                f"{reply!r} says something specific, but your function calls it generic: a "
-                "generic word inside a longer reply is not a generic reply; compare whole "
-                "replies, not whether a generic phrase appears somewhere in them.",
-            )
+    reply, error = _first_wrong(is_generic, GENERIC_EXAMPLES, True, "my_is_generic")
+    if error is not None:
+        return error
+    if reply is not None:
+        return report(
+            False,
+            f"{reply!r} is generic, but your function says no: compare the reply's words "
+            "(lowercased, punctuation dropped: words(reply)) with your list.",
+        )
+    reply, error = _first_wrong(is_generic, SPECIFIC_EXAMPLES, False, "my_is_generic")
+    if error is not None:
+        return error
+    if reply is not None:
+        return report(
+            False,
+            f"{reply!r} says something specific, but your function calls it generic: a "
+            "generic word inside a longer reply is not a generic reply; compare whole "
+            "replies, not whether a generic phrase appears somewhere in them.",
+        )
     return report(
         True,
         "whole generic replies are caught whatever their case and punctuation, and a reply that "
