@@ -63,11 +63,16 @@ class WordText(tf.Module):
     def tokenize(self, sentences: tf.Tensor) -> tf.Tensor:
         return tf.cast(self.source_vectorizer(sentences), tf.int64)
 
-    def detokenize(self, ids: tf.Tensor) -> tf.Tensor:
+    def lengths(self, ids: tf.Tensor) -> tf.Tensor:
+        """Each row's tokens before its first ``<END>`` (all of them when it has none)."""
         is_end = tf.equal(ids, self.end_index)  # (batch, time)
         first_end = tf.argmax(tf.cast(is_end, tf.int32), axis=1, output_type=tf.int32)
-        lengths = tf.where(tf.reduce_any(is_end, axis=1), first_end, tf.shape(ids)[1])
-        words = tf.RaggedTensor.from_tensor(tf.gather(self.target_words, ids), lengths=lengths)
+        return tf.where(tf.reduce_any(is_end, axis=1), first_end, tf.shape(ids)[1])
+
+    def detokenize(self, ids: tf.Tensor) -> tf.Tensor:
+        words = tf.RaggedTensor.from_tensor(
+            tf.gather(self.target_words, ids), lengths=self.lengths(ids)
+        )
         return tf.strings.reduce_join(words, axis=1, separator=" ")
 
 
@@ -100,10 +105,7 @@ class SubwordText(WordText):
         return tf.cast(ids, tf.int64)
 
     def detokenize(self, ids: tf.Tensor) -> tf.Tensor:
-        is_end = tf.equal(ids, self.end_index)
-        first_end = tf.argmax(tf.cast(is_end, tf.int32), axis=1, output_type=tf.int32)
-        lengths = tf.where(tf.reduce_any(is_end, axis=1), first_end, tf.shape(ids)[1])
-        pieces = tf.RaggedTensor.from_tensor(tf.cast(ids, tf.int32), lengths=lengths)
+        pieces = tf.RaggedTensor.from_tensor(tf.cast(ids, tf.int32), lengths=self.lengths(ids))
         return self.target_pieces.detokenize(pieces)
 
 
