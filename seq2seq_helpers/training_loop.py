@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import keras
 import tensorflow as tf
 
+from seq2seq_helpers.config import is_fast_mode
 from seq2seq_helpers.curves import warn_about_data_and_lengths
 from seq2seq_helpers.families import family, model_options
 from seq2seq_helpers.scalable import (
@@ -31,6 +32,16 @@ from seq2seq_helpers.scalable import (
 from seq2seq_helpers.subwords import SubwordVectorizers
 from seq2seq_helpers.translator_scalable import ScalableTranslator
 from seq2seq_helpers.worker_loop import fit_on_several_workers
+
+
+def resolve_jit_compile(jit_compile: bool | str, chosen, strategy) -> bool | str:
+    """What ``"auto"`` means for this family: XLA on any device for a family measured faster
+    with it on a CPU (``ModelFamily.xla_on_cpu``), except in fast mode, where compiling (tens of
+    seconds) would outlast the few seconds of training, and under a ``strategy``; otherwise
+    Keras' own ``"auto"`` (XLA with a GPU only). ``True`` and ``False`` are kept as given."""
+    if jit_compile == "auto" and chosen.xla_on_cpu and strategy is None and not is_fast_mode():
+        return True
+    return jit_compile
 
 
 def train_scalable(
@@ -66,7 +77,8 @@ def train_scalable(
     vocabularies (see ``make_vectorizers``). ``bucketing`` batches sentences of similar length
     together, each batch cut to its longest sentence (see ``make_dataset``). ``jit_compile`` goes
     to ``compile`` (``True`` compiles each training step with XLA; Keras' ``"auto"`` leaves it
-    off on a CPU-only machine and turns it on with a GPU); when the compiled model uses XLA,
+    off on a CPU-only machine and turns it on with a GPU; for the attention LSTM, ``"auto"`` is
+    XLA on a CPU too, outside fast mode: see ``resolve_jit_compile``); when the model uses XLA,
     batches are padded to their bucket's edge, so XLA sees a few shapes only.
 
     ``latent_dim`` (256 unless given) and ``embedding_dim`` (128) size the LSTM models.
@@ -109,6 +121,7 @@ def train_scalable(
     if max_source_length is None or max_target_length is None:
         raise ValueError("train_scalable needs max_source_length and max_target_length.")
     chosen = family(architecture)
+    jit_compile = resolve_jit_compile(jit_compile, chosen, strategy)
     options = model_options(
         chosen,
         dict(

@@ -1,9 +1,12 @@
 """The front page and the pages under docs/: short, every relative link and anchor resolves, the
 notebooks table's teaching times agree with the instructors' table, and the results page's
-memory-growth table is what the benchmark's committed run says."""
+memory-growth and precision tables are what the benchmarks' committed runs say."""
 
+import json
 import re
 from pathlib import Path
+
+from benchmark_scripts import load_script
 
 from seq2seq_helpers.model_table import load_every_model
 
@@ -117,3 +120,16 @@ def test_the_memory_growth_table_is_the_committed_runs():
     ]
     table = "| pairs | one-hot arrays (MB) | integer arrays (MB) |\n|---:|---:|---:|\n"
     assert table + "\n".join(rows) + "\n" in (ROOT / "docs" / "results.md").read_text("utf-8")
+
+
+def test_the_precision_table_is_the_committed_runs():
+    """docs/results.md shows benchmarks/precision.json as the benchmark prints it."""
+    report = json.loads((ROOT / "benchmarks" / "precision.json").read_text(encoding="utf-8"))
+    table = load_script("benchmark_precision").markdown_table(report)
+    assert table + "\n" in (ROOT / "docs" / "results.md").read_text("utf-8")
+    models = report["models"]
+    bfloat16 = max(models[name]["bfloat16"]["speed_up"] for name in models)
+    readme = README.read_text(encoding="utf-8")
+    assert f"attention LSTM {models['attention']['XLA']['speed_up']:.2f}× faster" in readme
+    assert f"bfloat16 (at most {bfloat16:.2f}×)" in readme
+    assert f"XLA for the Transformer ({models['transformer']['XLA']['speed_up']:.2f}×)" in readme

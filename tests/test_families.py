@@ -102,3 +102,32 @@ def test_no_module_but_the_table_chooses_by_a_familys_name():
     assert choices_by_name('    if architecture != "attention" and bidirectional:')
     assert choices_by_name('    if replace_unknown and self.architecture not in ("attention",')
     assert not choices_by_name("    if architecture not in (None, *ARCHITECTURES):")
+
+
+def test_auto_means_xla_on_a_cpu_only_for_families_the_precision_run_adopted_it_for():
+    """benchmarks/precision.json is the measurement behind ``xla_on_cpu``: a family has it exactly
+    when the run printed "adopt" for XLA (>= 1.3x the samples/s, no lower BLEU at equal time)."""
+    import json
+
+    from benchmark_scripts import load_script
+
+    verdict = load_script("benchmark_precision").verdict
+    report = json.loads((ROOT / "benchmarks" / "precision.json").read_text(encoding="utf-8"))
+    for name, rows in report["models"].items():
+        fast_enough = rows["XLA"]["speed_up"] >= report["settings"]["adopt"]
+        adopted = fast_enough and verdict(rows, "XLA") == "adopt"
+        assert family(name).xla_on_cpu is adopted, name
+    assert [f.name for f in FAMILIES.values() if f.xla_on_cpu] == ["attention"]
+
+
+def test_auto_resolves_to_xla_outside_fast_mode_and_never_overrides_a_choice(monkeypatch):
+    from seq2seq_helpers.training_loop import resolve_jit_compile
+
+    attention, transformer = family("attention"), family("transformer")
+    monkeypatch.setenv("SEQ2SEQ_FAST", "0")
+    assert resolve_jit_compile("auto", attention, None) is True
+    assert resolve_jit_compile("auto", transformer, None) == "auto"  # Keras decides: GPU only
+    assert resolve_jit_compile(False, attention, None) is False
+    assert resolve_jit_compile("auto", attention, tf.distribute.get_strategy()) == "auto"
+    monkeypatch.setenv("SEQ2SEQ_FAST", "1")  # compiling would outlast seconds of training
+    assert resolve_jit_compile("auto", attention, None) == "auto"
