@@ -43,7 +43,6 @@ LESSON = dict(first_turns=4, common_questions=3, max_words=7, top_words=1000)
 LESSON_TRAINING = dict(latent_dim=256, epochs=40, batch_size=32, learning_rate=0.005)
 TRANSFORMER_SIZES = dict(model_dim=128, num_heads=4, num_layers=2, ff_dim=512, dropout=0.1)
 LEARNING_RATES = {"attention": 0.003, "transformer": 0.001}
-LSTM_SIZES = dict(latent_dim=256, embedding_dim=128)
 # The pairs (question, first clause of its reply) of questions asked 3 times or more, as in 06.
 COMMON_QUESTIONS = 3
 
@@ -58,6 +57,11 @@ def subword_pairs(conversations, max_words: int, seed: int):
         common_questions=COMMON_QUESTIONS,
         seed=seed,
     )
+
+
+def lstm_sizes(args) -> dict:
+    """The attention LSTM's sizes, from the command line."""
+    return dict(latent_dim=args.latent_dim, embedding_dim=args.embedding_dim)
 
 
 def train_bot(bot: str, conversations, args, seed: int):
@@ -95,7 +99,7 @@ def train_bot(bot: str, conversations, args, seed: int):
         validation_split = args.validation_split
         training = pairs[: len(pairs) - int(len(pairs) * validation_split)]
         vectorizers = make_subword_vectorizers(training, args.pieces)  # learned on training only
-        lstm = {} if bot == "transformer" else LSTM_SIZES
+        lstm = {} if bot == "transformer" else lstm_sizes(args)
         translator, history = train_scalable(
             pairs,
             architecture=bot,
@@ -185,6 +189,8 @@ def main(argv=None) -> None:
     parser.add_argument("--patience", type=int, default=3)
     parser.add_argument("--max-words", type=int, default=20, help="longest turn, in tokens")
     parser.add_argument("--pieces", type=int, default=4000, help="SentencePiece pieces per side")
+    parser.add_argument("--latent-dim", type=int, default=256, help="attention LSTM units")
+    parser.add_argument("--embedding-dim", type=int, default=128, help="attention LSTM embedding")
     parser.add_argument("--validation-split", type=float, default=0.05)
     parser.add_argument("--bleu-pairs", type=int, default=200)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/chatbots.json"))
@@ -217,7 +223,7 @@ def main(argv=None) -> None:
         "decodings": DECODINGS,
         "lesson": {**LESSON, **LESSON_TRAINING},
         "transformer_sizes": TRANSFORMER_SIZES,
-        "lstm_sizes": LSTM_SIZES,
+        "lstm_sizes": lstm_sizes(args),
         "common_questions": COMMON_QUESTIONS,
         "learning_rates": LEARNING_RATES,
         "cpu_cores": os.cpu_count(),
