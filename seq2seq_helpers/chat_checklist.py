@@ -147,10 +147,10 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
           ["i am from to be", "yeah", "i'm old"]),
     _item("how many siblings do you have?", r.gives_number, ["three", "i have 2 sisters"],
           ["i have a", "utah"]),
-    _item("what time is it?", r.gives_time, ["it's 3 pm", "almost midnight"],
-          ["i am from to be", "utah"]),
+    _item("what time is it?", r.gives_time, ["it's 3 pm", "almost midnight", "it's three"],
+          ["i am from to be", "utah", "it's a good one."]),
     _item("what's your name?", r.gives_name, ["my name is sam", "i'm alex"],
-          ["i'm good", "i'm from utah", "my name is the"]),
+          ["i'm good", "i'm from utah", "my name is the", "it's been good"]),
     _item("what do you do?", r.names_job | r.names_activity,
           ["i'm a student", "i work at a restaurant"], ["i am from to be", "yeah"]),
     # Thanks, goodbyes, feelings

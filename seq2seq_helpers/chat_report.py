@@ -60,15 +60,28 @@ def rows(report: dict) -> list[dict]:
 
 
 def chatbots_table(report: dict) -> str:
-    """Markdown: share of sensible and of generic replies per bot, decoding and seed."""
+    """Markdown: one row per bot and decoding, each figure given for every seed ("a / b / c", in
+    the seeds' order in the header; "–" where a bot was not run on a seed)."""
+    table = rows(report)
+    seeds = list(dict.fromkeys(row["seed"] for row in table))
+    by_bot: dict[tuple[str, str], dict[int, dict]] = {}
+    for row in table:
+        by_bot.setdefault((row["bot"], row["decoding"]), {})[row["seed"]] = row
+
+    def per_seed(runs: dict[int, dict], key: str, form) -> str:
+        return " / ".join(form(runs[seed][key]) if seed in runs else "–" for seed in seeds)
+
+    percent, one_decimal = "{:.0%}".format, "{:.1f}".format
     lines = [
-        "| bot | decoding | seed | sensible | generic | BLEU (greedy) | epochs in budget |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        f"| bot | decoding | sensible, seeds {' / '.join(map(str, seeds))} | generic | "
+        "BLEU (greedy) | epochs in budget |",
+        "|---|---|---:|---:|---:|---:|",
     ]
-    for row in rows(report):
+    for (bot, decoding), runs in by_bot.items():
         lines.append(
-            f"| {BOT_NAMES.get(row['bot'], row['bot'])} | {row['decoding']} | {row['seed']} | "
-            f"{row['sensible']:.0%} | {row['generic']:.0%} | {row['bleu']:.1f} | {row['epochs']} |"
+            f"| {BOT_NAMES.get(bot, bot)} | {decoding} | {per_seed(runs, 'sensible', percent)} | "
+            f"{per_seed(runs, 'generic', percent)} | {per_seed(runs, 'bleu', one_decimal)} | "
+            f"{per_seed(runs, 'epochs', str)} |"
         )
     return "\n".join(lines)
 

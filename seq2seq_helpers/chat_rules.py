@@ -241,8 +241,29 @@ def _gives_number(reply: str) -> bool:
 gives_number = Rule("gives a number", _gives_number)
 TIMES = ("o'clock", "oclock", "noon", "midnight", "morning", "afternoon",
          "evening", "night", "late", "early", "half past", "quarter")  # fmt: skip
-gives_time = mentions_any("tells the time", TIMES) | gives_number
+_HOURS = _NUMBER_WORDS[:12]  # one ... twelve
 
+
+def _gives_clock_number(reply: str) -> bool:
+    """A digit, or an hour's word not used as a pronoun or count ("it's a good one" tells no
+    time; "it's three" and "3 pm" do)."""
+    tokens = words(reply)
+    for before, token in zip(["", *tokens], tokens):
+        if token.isdigit() or (
+            token in _HOURS and before not in {"a", "the", "good", "this", "no"}
+        ):
+            return True
+    return False
+
+
+gives_time = mentions_any("tells the time", TIMES) | Rule("gives an hour", _gives_clock_number)
+
+# Words that follow "i'm" or "it's" in replies that give no name ("it's been good").
+_NOT_NAMES = frozenset(
+    "just really so doing sorry been being going gonna getting having trying still also always "
+    "never back pretty kind kinda actually currently ready sure done busy fine okay ok all only "
+    "like into about over".split()
+)
 NAME_INTROS = ("my name is", "my name's", "name is", "call me", "i'm", "i am", "it's", "its")
 
 
@@ -250,7 +271,7 @@ def _gives_name(reply: str) -> bool:
     """A word after "my name is", "i'm"... that is not a feeling or a small word ("i'm good",
     "i'm from utah" give no name)."""
     text = " ".join(words(reply))
-    not_names = _FUNCTION_WORDS | set(FEELINGS) | {"just", "really", "so", "doing", "sorry"}
+    not_names = _FUNCTION_WORDS | set(FEELINGS) | _NOT_NAMES
     for intro in NAME_INTROS:
         for match in re.finditer(rf"(?:^| ){re.escape(intro)} ([a-z]+)", text):
             if match.group(1) not in not_names:

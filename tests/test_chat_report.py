@@ -54,8 +54,11 @@ def test_the_best_bot_and_decoding_go_by_their_worst_seed():
 
 def test_table_and_summary_lines():
     table = chatbots_table(REPORT)
-    assert len(table.splitlines()) == 2 + len(rows(REPORT)) == 2 + 6
-    assert "| Transformer, subwords | beam 5 | 42 | 90% | 4% | 1.0 | 3 |" in table
+    assert len(rows(REPORT)) == 6  # bot, decoding and seed
+    assert table.splitlines()[0].startswith("| bot | decoding | sensible, seeds 42 / 7 |")
+    assert len(table.splitlines()) == 2 + 4  # a row per bot and decoding, the seeds side by side
+    assert "| Transformer, subwords | beam 5 | 90% / 50% | 4% / 0% | 1.0 / 1.0 | 3 / 3 |" in table
+    assert "| notebook 06's one-hot LSTM | greedy | 30% / – | 0% / – | 1.0 / – | 3 / – |" in table
     assert summary_lines(REPORT)[1] == (
         "Transformer, subwords, greedy: sensible 60% (seed 42), 70% (seed 7); generic at most "
         "4%; BLEU 1.0 at most"
@@ -79,7 +82,7 @@ def test_the_committed_run_is_complete_and_within_the_budget():
     report = load_chatbots(CHATBOTS_FILE)
     assert set(report["results"]) <= {"lesson", "attention", "transformer"}
     for seeds in report["results"].values():
-        assert set(seeds) <= {"42", "7", "1"}
+        assert set(seeds) == {"42", "7", "1"}  # the three seeds the goal names
         for figures in seeds.values():
             assert set(figures["checklist"]) == set(report["settings"]["decodings"])
             assert figures["training_seconds"] < report["settings"]["budget"] + 60
@@ -91,3 +94,23 @@ def test_the_readme_quotes_the_committed_run():
     for line in summary_lines(load_chatbots(CHATBOTS_FILE)):
         assert line in readme, line
     assert "benchmarks/benchmark_chatbots.py" in readme
+
+
+def test_the_results_page_shows_the_committed_run_and_the_recipes_tried():
+    results = (ROOT / "docs" / "results.md").read_text(encoding="utf-8")
+    assert chatbots_table(load_chatbots(CHATBOTS_FILE)) in results
+    recipes = json.loads((ROOT / "benchmarks" / "chatbot_recipes.json").read_text("utf-8"))
+    decodings = ("greedy", "beam 5", "sampling 0.7")
+    for label, run in recipes["recipes"].items():
+        shares = " | ".join(
+            f"{run['checklist'][d]['sensible_share']:.0%} / {run['checklist'][d]['generic_share']:.0%}"
+            for d in decodings
+        )
+        assert f"| {label} | {run['pairs']:,} | {run['epochs_trained']} | {shares} |" in results
+    chosen = recipes["recipes"]["10 tokens, 2,000 pieces, 256 units, XLA (chatbots.json)"]
+    seed_42 = load_chatbots(CHATBOTS_FILE)["results"]["attention"]["42"]
+    assert chosen["epochs_trained"] == seed_42["epochs_trained"]
+    assert (
+        chosen["checklist"]["greedy"]["sensible_share"]
+        == (seed_42["checklist"]["greedy"]["sensible_share"])
+    )
