@@ -33,16 +33,16 @@ def _call(function, reply, name):
         return None, report(False, f"{name}({reply!r}) raised {type(error).__name__}: {error}")
 
 
-def _first_wrong(function, replies, expected: bool, name):
-    """The first of ``replies`` that ``function`` does not judge ``expected`` (None if none),
-    and the feedback for an error it raised on the way (None if none)."""
+def _first_wrong(function, replies, expected: bool, name, explain) -> Feedback | None:
+    """Feedback on the first of ``replies`` that ``function`` does not judge ``expected``
+    (``explain(reply)`` says why that is wrong), or on an error it raised; None if all are right."""
     for reply in replies:
         verdict, error = _call(function, reply, name)
         if error is not None:
-            return None, error
+            return error
         if verdict != expected:
-            return reply, None
-    return None, None
+            return report(False, explain(reply))
+    return None
 
 
 def check_drink_rule(rule) -> Feedback:
@@ -50,27 +50,28 @@ def check_drink_rule(rule) -> Feedback:
     nonsense, a generic reply, a drink-like word inside another word, and a broken reply."""
     if rule is None:
         return unanswered("write names_drink(reply) -> True/False and pass the function itself.")
-    reply, error = _first_wrong(rule, DRINK_GOOD, True, "your rule")
-    if error is not None:
-        return error
-    if reply is not None:
-        return report(
-            False,
-            f"your rule refuses {reply!r}, a sensible answer: lowercase the reply and read "
-            "its words with words(reply), so 'Coke!' and 'Probably orange juice.' match.",
+    why_bad = {
+        "my team won": "'tea' is inside 'team': match whole words (words(reply)), not "
+        "substrings of the text",
+        "water water water": "a reply that repeats one word three times is broken: "
+        "require well_formed(reply) too",
+        "": "an empty reply answers nothing: require well_formed(reply) too",
+    }
+
+    def refused(reply):
+        return (
+            f"your rule refuses {reply!r}, a sensible answer: lowercase the reply and read its "
+            "words with words(reply), so 'Coke!' and 'Probably orange juice.' match."
         )
-    reply, error = _first_wrong(rule, DRINK_BAD, False, "your rule")
-    if error is not None:
-        return error
-    if reply is not None:
-        why = {
-            "my team won": "'tea' is inside 'team': match whole words (words(reply)), not "
-            "substrings of the text",
-            "water water water": "a reply that repeats one word three times is broken: "
-            "require well_formed(reply) too",
-            "": "an empty reply answers nothing: require well_formed(reply) too",
-        }.get(reply, "it names no drink")
-        return report(False, f"your rule accepts {reply!r}, but {why}.")
+
+    def accepted(reply):
+        return f"your rule accepts {reply!r}, but {why_bad.get(reply, 'it names no drink')}."
+
+    feedback = _first_wrong(rule, DRINK_GOOD, True, "your rule", refused)
+    if feedback is None:
+        feedback = _first_wrong(rule, DRINK_BAD, False, "your rule", accepted)
+    if feedback is not None:
+        return feedback
     return report(
         True,
         f"your rule takes the {len(DRINK_GOOD)} drinks and refuses the {len(DRINK_BAD)} replies "
@@ -83,25 +84,25 @@ def check_is_generic(is_generic) -> Feedback:
     case and punctuation); a reply that starts with "yeah" and then says something is not."""
     if is_generic is None:
         return unanswered("write my_is_generic(reply) -> True/False and pass the function itself.")
-    reply, error = _first_wrong(is_generic, GENERIC_EXAMPLES, True, "my_is_generic")
-    if error is not None:
-        return error
-    if reply is not None:
-        return report(
-            False,
+
+    def missed(reply):
+        return (
             f"{reply!r} is generic, but your function says no: compare the reply's words "
-            "(lowercased, punctuation dropped: words(reply)) with your list.",
+            "(lowercased, punctuation dropped: words(reply)) with your list."
         )
-    reply, error = _first_wrong(is_generic, SPECIFIC_EXAMPLES, False, "my_is_generic")
-    if error is not None:
-        return error
-    if reply is not None:
-        return report(
-            False,
-            f"{reply!r} says something specific, but your function calls it generic: a "
-            "generic word inside a longer reply is not a generic reply; compare whole "
-            "replies, not whether a generic phrase appears somewhere in them.",
+
+    def flagged(reply):
+        return (
+            f"{reply!r} says something specific, but your function calls it generic: a generic "
+            "word inside a longer reply is not a generic reply; compare whole replies, not "
+            "whether a generic phrase appears somewhere in them."
         )
+
+    feedback = _first_wrong(is_generic, GENERIC_EXAMPLES, True, "my_is_generic", missed)
+    if feedback is None:
+        feedback = _first_wrong(is_generic, SPECIFIC_EXAMPLES, False, "my_is_generic", flagged)
+    if feedback is not None:
+        return feedback
     return report(
         True,
         "whole generic replies are caught whatever their case and punctuation, and a reply that "
