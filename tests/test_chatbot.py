@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from tiny_models import train_tiny_translator
+from tiny_models import train_tiny_scalable, train_tiny_translator
 
 from seq2seq_helpers import chatbot as chat
 from seq2seq_helpers.chatbot import ChatBot, chat_loop, chat_mode
@@ -117,23 +117,8 @@ def test_beam_search_replies(bot):
 @pytest.fixture(scope="module")
 def attention_bot():
     """The same chat pairs memorized by a tiny attention LSTM of train_scalable (notebook 12)."""
-    import keras
-
-    from seq2seq_helpers.scalable_training import train_scalable
-
-    keras.utils.set_random_seed(0)
-    translator, _ = train_scalable(
-        PAIRS,
-        max_source_length=8,
-        max_target_length=8,
-        latent_dim=32,
-        embedding_dim=16,
-        epochs=80,
-        batch_size=4,
-        validation_split=0,
-        optimizer=keras.optimizers.Adam(0.02),
-        verbose=0,
-        architecture="attention",
+    translator = train_tiny_scalable(
+        "attention", pairs=PAIRS, max_source_length=8, max_target_length=8, epochs=80, batch_size=4
     )
     return ChatBot(translator)
 

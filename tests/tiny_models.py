@@ -50,9 +50,10 @@ def train_tiny_translator(pairs, epochs):
     return translator
 
 
-def train_tiny_scalable(architecture, learning_rate=0.02, **settings):
-    """A tiny model of ``train_scalable`` (notebooks 07-10) trained on ``PAIRS`` until it
-    memorizes them: no validation split, full batches, Adam at ``learning_rate``."""
+def train_tiny_scalable(architecture, learning_rate=0.02, pairs=PAIRS, **settings):
+    """A tiny model of ``train_scalable`` (notebooks 07-10) trained on ``pairs`` (``PAIRS``
+    unless given) until it memorizes them: no validation split, batches of 10 unless
+    ``batch_size`` is given, Adam at ``learning_rate``."""
     import keras
 
     from seq2seq_helpers.scalable_training import train_scalable
@@ -64,11 +65,11 @@ def train_tiny_scalable(architecture, learning_rate=0.02, **settings):
         "max_source_length": 6,
         "max_target_length": 6,
         "epochs": 60,
+        "batch_size": 10,
         **settings,
     }
     translator, _ = train_scalable(
-        PAIRS,
-        batch_size=10,
+        pairs,
         validation_split=0,
         optimizer=keras.optimizers.Adam(learning_rate),
         verbose=0,
