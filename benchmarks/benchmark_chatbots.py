@@ -205,6 +205,9 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.rescore:
         return rescore(args.out)
+    for flag in ("latent_dim", "embedding_dim", "max_words", "pieces"):
+        if getattr(args, flag) < 1:
+            parser.error(f"--{flag.replace('_', '-')} must be a positive integer.")
     bots = [bot for bot in args.bots.split(",") if bot]
     unknown = sorted(set(bots) - set(BOTS))
     if unknown:
